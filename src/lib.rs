@@ -1,0 +1,15 @@
+//! tidemark: a declarative schema-diff engine for PostgreSQL.
+//!
+//! The pipeline: sources (SQL files, migration histories, live databases) become a
+//! [`model::Catalog`]; `diff` compares two catalogs into semantic changes; `plan` orders them
+//! into steps with hazards; `render` writes SQL and reports. `model`, `normalize`, `diff` and
+//! `plan` are pure; IO lives in `source`, `render`'s file writers and `cli`.
+
+pub mod cli;
+pub mod diff;
+pub mod model;
+pub mod normalize;
+pub mod pgserver;
+pub mod plan;
+pub mod render;
+pub mod source;

@@ -1,0 +1,268 @@
+//! The dependency relation of a catalog: which object needs which. This is the one source of
+//! dependency edges: the interpreter uses it for DROP ... CASCADE, the planner for ordering.
+//!
+//! An [`DepKind::Auto`] dependent goes with the object it depends on without CASCADE (a table's
+//! columns, constraints and indexes; a sequence OWNED BY a column); a [`DepKind::Normal`] one
+//! blocks a plain DROP (a foreign key in another table, a column of an enum type).
+
+use super::{
+    Catalog, ConstraintKind, Expr, IndexKey, IndexTarget, ObjectRef, QualifiedName, TypeBase, TypeKind, TypeRef,
+};
+
+/// Types of common extensions. A type not listed is assumed to come from any extension of the
+/// catalog (the safe side for ordering: extensions first, dropped last).
+const KNOWN_EXTENSION_TYPES: &[(&str, &str)] = &[
+    ("hstore", "hstore"),
+    ("citext", "citext"),
+    ("ltree", "ltree"),
+    ("lquery", "ltree"),
+    ("ltxtquery", "ltree"),
+    ("geometry", "postgis"),
+    ("geography", "postgis"),
+    ("box2d", "postgis"),
+    ("box3d", "postgis"),
+    ("vector", "vector"),
+    ("halfvec", "vector"),
+    ("sparsevec", "vector"),
+    ("cube", "cube"),
+    ("earth", "earthdistance"),
+    ("isbn", "isn"),
+    ("isbn13", "isn"),
+    ("ean13", "isn"),
+    ("issn", "isn"),
+    ("upc", "isn"),
+    ("seg", "seg"),
+    ("gtrgm", "pg_trgm"),
+    ("intbig_gkey", "intarray"),
+];
+
+/// Operator classes of common extensions (others are built in, or unknown and not tracked).
+const KNOWN_EXTENSION_OPCLASSES: &[(&str, &str)] = &[
+    ("gin_trgm_ops", "pg_trgm"),
+    ("gist_trgm_ops", "pg_trgm"),
+    ("gin_hstore_ops", "hstore"),
+    ("gist_hstore_ops", "hstore"),
+    ("gist_ltree_ops", "ltree"),
+    ("gin__int_ops", "intarray"),
+    ("gist__int_ops", "intarray"),
+    ("gist__intbig_ops", "intarray"),
+    ("vector_l2_ops", "vector"),
+    ("vector_ip_ops", "vector"),
+    ("vector_cosine_ops", "vector"),
+];
+
+/// The extensions that may provide `name`: the known one if present, else every extension.
+fn providing_extensions<'a>(known: &[(&str, &'a str)], name: &str, present: &[&'a str]) -> Vec<&'a str> {
+    match known.iter().find(|(n, _)| *n == name) {
+        Some((_, e)) => present.iter().filter(|p| *p == e).copied().collect(),
+        None => present.to_vec(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DepKind {
+    Normal,
+    Auto,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    /// The dependent object.
+    pub from: ObjectRef,
+    /// What it needs.
+    pub to: ObjectRef,
+    pub kind: DepKind,
+}
+
+struct Edges(Vec<Dependency>);
+
+impl Edges {
+    fn add(&mut self, from: &ObjectRef, to: ObjectRef, kind: DepKind) {
+        if *from != to {
+            self.0.push(Dependency { from: from.clone(), to, kind });
+        }
+    }
+
+    fn ty(&mut self, from: &ObjectRef, ty: &TypeRef, extensions: &[&str]) {
+        match &ty.base {
+            TypeBase::User(t) => self.add(from, ObjectRef::Type(t.clone()), DepKind::Normal),
+            TypeBase::External { name, .. } => {
+                for e in providing_extensions(KNOWN_EXTENSION_TYPES, name, extensions) {
+                    self.add(from, ObjectRef::Extension(e.to_string()), DepKind::Normal);
+                }
+            }
+            TypeBase::Builtin(_) => {}
+        }
+    }
+
+    /// An expression's references; `columns` is how it depends on the columns it reads (a
+    /// CHECK goes with its columns, a generated column blocks their drop).
+    fn expr(&mut self, from: &ObjectRef, e: &Expr, columns: DepKind) {
+        for r in &e.refs {
+            let kind = if matches!(r, ObjectRef::Column(..)) { columns } else { DepKind::Normal };
+            self.add(from, r.clone(), kind);
+        }
+    }
+}
+
+impl Catalog {
+    /// Every dependency edge of the catalog, in a deterministic order.
+    pub fn dependencies(&self) -> Vec<Dependency> {
+        let mut e = Edges(Vec::new());
+        let exts: Vec<&str> = self.extensions.keys().map(String::as_str).filter(|e| *e != "plpgsql").collect();
+        for ext in self.extensions.values() {
+            if self.schemas.contains_key(&ext.schema) {
+                e.add(&ObjectRef::Extension(ext.name.clone()), ObjectRef::Schema(ext.schema.clone()), DepKind::Normal);
+            }
+        }
+        for t in self.types.values() {
+            let me = ObjectRef::Type(t.name.clone());
+            e.add(&me, ObjectRef::Schema(t.name.schema.clone()), DepKind::Normal);
+            match &t.kind {
+                TypeKind::Enum { .. } => {}
+                TypeKind::Domain(d) => {
+                    e.ty(&me, &d.base, &exts);
+                    if let Some(def) = &d.default {
+                        e.expr(&me, def, DepKind::Normal);
+                    }
+                    for c in d.checks.values() {
+                        e.expr(&me, &c.expr, DepKind::Normal);
+                    }
+                }
+                TypeKind::Composite { attributes } => {
+                    for a in attributes {
+                        e.ty(&me, &a.ty, &exts);
+                    }
+                }
+            }
+        }
+        for s in self.sequences.values() {
+            let me = ObjectRef::Sequence(s.name.clone());
+            e.add(&me, ObjectRef::Schema(s.name.schema.clone()), DepKind::Normal);
+            if let Some((table, column)) = &s.owned_by {
+                e.add(&me, ObjectRef::Column(table.clone(), column.clone()), DepKind::Auto);
+            }
+        }
+        for t in self.tables.values() {
+            let table = ObjectRef::Table(t.name.clone());
+            e.add(&table, ObjectRef::Schema(t.name.schema.clone()), DepKind::Normal);
+            let column = |c: &str| ObjectRef::Column(t.name.clone(), c.to_string());
+            for c in &t.columns {
+                let me = column(&c.name);
+                e.add(&me, table.clone(), DepKind::Auto);
+                e.ty(&me, &c.ty, &exts);
+                if let Some(g) = &c.generated {
+                    e.expr(&me, g, DepKind::Normal);
+                }
+                if let Some(d) = &c.default {
+                    let def = ObjectRef::ColumnDefault(t.name.clone(), c.name.clone());
+                    e.add(&def, me.clone(), DepKind::Auto);
+                    e.expr(&def, d, DepKind::Normal);
+                }
+            }
+            for c in t.constraints.values() {
+                let me = ObjectRef::Constraint(t.name.clone(), c.name.clone());
+                e.add(&me, table.clone(), DepKind::Auto);
+                match &c.kind {
+                    ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => {
+                        for col in k.columns.iter().chain(&k.include) {
+                            e.add(&me, column(col), DepKind::Auto);
+                        }
+                    }
+                    ConstraintKind::Check { expr, .. } => e.expr(&me, expr, DepKind::Auto),
+                    ConstraintKind::ForeignKey(fk) => {
+                        for col in &fk.columns {
+                            e.add(&me, column(col), DepKind::Auto);
+                        }
+                        for col in &fk.ref_columns {
+                            e.add(&me, ObjectRef::Column(fk.ref_table.clone(), col.clone()), DepKind::Normal);
+                        }
+                        e.add(&me, ObjectRef::Table(fk.ref_table.clone()), DepKind::Normal);
+                        if let Some(key) = self.referenced_key(&fk.ref_table, &fk.ref_columns) {
+                            e.add(&me, key, DepKind::Normal);
+                        }
+                    }
+                    ConstraintKind::Exclude(x) => {
+                        for (k, _) in &x.elements {
+                            key_deps(&mut e, &me, &t.name, &k.target);
+                            opclass_deps(&mut e, &me, k, &exts);
+                        }
+                        for col in &x.include {
+                            e.add(&me, column(col), DepKind::Auto);
+                        }
+                        if let Some(p) = &x.predicate {
+                            e.expr(&me, p, DepKind::Auto);
+                        }
+                    }
+                }
+            }
+        }
+        for i in self.indexes.values() {
+            let me = ObjectRef::Index(i.name.clone());
+            e.add(&me, ObjectRef::Table(i.table.clone()), DepKind::Auto);
+            for k in &i.keys {
+                key_deps(&mut e, &me, &i.table, &k.target);
+                opclass_deps(&mut e, &me, k, &exts);
+            }
+            for col in &i.include {
+                e.add(&me, ObjectRef::Column(i.table.clone(), col.clone()), DepKind::Auto);
+            }
+            if let Some(p) = &i.predicate {
+                e.expr(&me, p, DepKind::Auto);
+            }
+        }
+        e.0
+    }
+
+    /// The unique constraint or unique index on `table` whose columns are exactly `columns`:
+    /// what a foreign key needs to exist first.
+    pub fn referenced_key(&self, table: &QualifiedName, columns: &[String]) -> Option<ObjectRef> {
+        let same = |cols: &[String]| {
+            let mut a = cols.to_vec();
+            let mut b = columns.to_vec();
+            a.sort();
+            b.sort();
+            a == b
+        };
+        let t = self.tables.get(table)?;
+        let by_constraint = t.constraints.values().find(|c| match &c.kind {
+            ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => same(&k.columns),
+            _ => false,
+        });
+        if let Some(c) = by_constraint {
+            return Some(ObjectRef::Constraint(table.clone(), c.name.clone()));
+        }
+        self.indexes
+            .values()
+            .filter(|i| &i.table == table && i.unique && i.predicate.is_none())
+            .find(|i| {
+                let cols: Vec<String> = i
+                    .keys
+                    .iter()
+                    .filter_map(|k| match &k.target {
+                        IndexTarget::Column(c) => Some(c.clone()),
+                        IndexTarget::Expr(_) => None,
+                    })
+                    .collect();
+                cols.len() == i.keys.len() && same(&cols)
+            })
+            .map(|i| ObjectRef::Index(i.name.clone()))
+    }
+}
+
+fn opclass_deps(e: &mut Edges, me: &ObjectRef, k: &IndexKey, exts: &[&str]) {
+    if let Some(op) = &k.opclass {
+        if KNOWN_EXTENSION_OPCLASSES.iter().any(|(o, _)| o == op) {
+            for x in providing_extensions(KNOWN_EXTENSION_OPCLASSES, op, exts) {
+                e.add(me, ObjectRef::Extension(x.to_string()), DepKind::Normal);
+            }
+        }
+    }
+}
+
+fn key_deps(e: &mut Edges, me: &ObjectRef, table: &QualifiedName, target: &IndexTarget) {
+    match target {
+        IndexTarget::Column(c) => e.add(me, ObjectRef::Column(table.clone(), c.clone()), DepKind::Auto),
+        IndexTarget::Expr(x) => e.expr(me, x, DepKind::Auto),
+    }
+}

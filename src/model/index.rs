@@ -1,0 +1,41 @@
+//! Indexes that are not a constraint's own index.
+
+use super::{Expr, QualifiedName};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// Indexes live in their table's schema.
+    pub name: QualifiedName,
+    pub table: QualifiedName,
+    pub unique: bool,
+    /// Access method: `btree`, `hash`, `gin`, `gist`, `brin`, `spgist`...
+    pub method: String,
+    pub keys: Vec<IndexKey>,
+    pub include: Vec<String>,
+    pub nulls_not_distinct: bool,
+    pub predicate: Option<Expr>,
+    pub options: BTreeMap<String, String>,
+    pub tablespace: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// One key of an index: a column or an expression, with its collation, operator class and order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IndexKey {
+    pub target: IndexTarget,
+    pub collation: Option<QualifiedName>,
+    /// A non-default operator class, as written (`text_pattern_ops`, `public.gin_trgm_ops`).
+    pub opclass: Option<String>,
+    pub opclass_options: BTreeMap<String, String>,
+    pub descending: bool,
+    /// Normalized: `NULLS FIRST` is the default for `DESC`, `NULLS LAST` for `ASC`.
+    pub nulls_first: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum IndexTarget {
+    Column(String),
+    Expr(Expr),
+}

@@ -1,0 +1,234 @@
+//! The model: plain data describing a database schema, with no IO and no parser types.
+//!
+//! A [`Catalog`] is what every source produces (schema files, a migration history, a live
+//! database) and what `diff` compares. Identity is a name; collections are ordered maps, so
+//! anything that walks a catalog walks it in the same order every time. Fields that a source
+//! cannot know are `Option`s whose `None` means "not stated" and is documented on the field.
+
+mod deps;
+mod expr;
+mod index;
+mod names;
+mod object;
+mod privileges;
+mod schema;
+mod sequence;
+mod table;
+mod types;
+
+pub use deps::{DepKind, Dependency};
+pub use expr::Expr;
+pub use index::{Index, IndexKey, IndexTarget};
+pub use names::{quote_ident, quote_literal, QualifiedName};
+pub use object::ObjectRef;
+pub use privileges::{effective, parse_aclitem, Acl, AclKind, Grant, Grantee, Privilege};
+pub use schema::{Extension, Schema};
+pub use sequence::Sequence;
+pub use table::{
+    Column, Constraint, ConstraintKind, ExcludeConstraint, FkAction, ForeignKey, Identity, IndexStorage, KeyConstraint,
+    ReplicaIdentity, SequenceOptions, Storage, Table,
+};
+pub use types::{Attribute, Domain, DomainCheck, TypeBase, TypeDef, TypeKind, TypeRef};
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Catalog {
+    pub schemas: BTreeMap<String, Schema>,
+    pub extensions: BTreeMap<String, Extension>,
+    pub types: BTreeMap<QualifiedName, TypeDef>,
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    pub tables: BTreeMap<QualifiedName, Table>,
+    pub indexes: BTreeMap<QualifiedName, Index>,
+}
+
+impl Catalog {
+    /// What `CREATE DATABASE` gives on PostgreSQL 15: the `public` schema with its comment and
+    /// the `plpgsql` extension. Schema files describe changes from this state.
+    pub fn template() -> Catalog {
+        let mut c = Catalog::default();
+        c.schemas.insert(
+            "public".into(),
+            Schema {
+                name: "public".into(),
+                owner: Some("pg_database_owner".into()),
+                comment: Some("standard public schema".into()),
+                // PG15: `{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}`.
+                acl: Some(
+                    [
+                        Grant { grantee: Grantee::Owner, privilege: Privilege::Usage, grantable: false },
+                        Grant { grantee: Grantee::Owner, privilege: Privilege::Create, grantable: false },
+                        Grant { grantee: Grantee::Public, privilege: Privilege::Usage, grantable: false },
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+            },
+        );
+        c.extensions.insert(
+            "plpgsql".into(),
+            Extension { name: "plpgsql".into(), schema: "pg_catalog".into(), version: None, comment: None },
+        );
+        c
+    }
+
+    /// Whether a relation-namespace name (table, sequence, index, including constraint and
+    /// identity indexes and sequences) is taken in a schema.
+    pub fn relation_name_taken(&self, schema: &str, name: &str) -> bool {
+        let qn = QualifiedName::new(schema, name);
+        self.tables.contains_key(&qn)
+            || self.sequences.contains_key(&qn)
+            || self.indexes.contains_key(&qn)
+            || self.tables.values().filter(|t| t.name.schema == schema).any(|t| {
+                t.constraints.values().any(|c| c.kind.has_index() && c.name == name)
+                    || t.columns.iter().any(|c| c.identity.as_ref().is_some_and(|i| i.sequence == qn))
+            })
+    }
+
+    /// Whether a constraint of that name exists on any table or domain of the schema.
+    pub fn constraint_name_taken(&self, schema: &str, name: &str) -> bool {
+        self.tables.values().filter(|t| t.name.schema == schema).any(|t| t.constraints.contains_key(name))
+            || self.types.values().filter(|t| t.name.schema == schema).any(|t| match &t.kind {
+                TypeKind::Domain(d) => d.checks.contains_key(name),
+                _ => false,
+            })
+    }
+
+    /// The table a constraint's index name belongs to, for `COMMENT ON INDEX` and `CLUSTER ON`
+    /// naming a constraint's index.
+    pub fn constraint_index(&self, index: &QualifiedName) -> Option<(&Table, &Constraint)> {
+        self.tables
+            .values()
+            .filter(|t| t.name.schema == index.schema)
+            .find_map(|t| t.constraints.get(&index.name).filter(|c| c.kind.has_index()).map(|c| (t, c)))
+    }
+
+    /// The table that holds an identity column whose sequence has this name.
+    pub fn identity_owner(&self, seq: &QualifiedName) -> Option<(&Table, &Column)> {
+        self.tables.values().find_map(|t| {
+            t.columns.iter().find(|c| c.identity.as_ref().is_some_and(|i| &i.sequence == seq)).map(|c| (t, c))
+        })
+    }
+}
+
+impl Catalog {
+    /// Remove one object (not its dependents: see `dependencies`). Removing what is already
+    /// gone is a no-op, so callers may remove a table and then its columns.
+    pub fn remove_object(&mut self, obj: &ObjectRef) {
+        match obj {
+            ObjectRef::Schema(s) => {
+                self.schemas.remove(s);
+            }
+            ObjectRef::Extension(e) => {
+                self.extensions.remove(e);
+            }
+            ObjectRef::Type(t) => {
+                self.types.remove(t);
+            }
+            ObjectRef::Sequence(s) => {
+                self.sequences.remove(s);
+            }
+            ObjectRef::Table(t) => {
+                self.tables.remove(t);
+            }
+            ObjectRef::Column(t, c) => {
+                if let Some(t) = self.tables.get_mut(t) {
+                    t.columns.retain(|col| col.name != *c);
+                }
+            }
+            ObjectRef::ColumnDefault(t, c) => {
+                if let Some(col) = self.tables.get_mut(t).and_then(|t| t.column_mut(c)) {
+                    col.default = None;
+                }
+            }
+            ObjectRef::Constraint(t, c) => {
+                if let Some(t) = self.tables.get_mut(t) {
+                    t.constraints.remove(c);
+                    t.forget_index(c);
+                }
+            }
+            ObjectRef::Index(i) => {
+                if let Some(index) = self.indexes.remove(i) {
+                    if let Some(t) = self.tables.get_mut(&index.table) {
+                        t.forget_index(&i.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Table {
+    /// An index of this table went away: so does CLUSTER ON / REPLICA IDENTITY USING it.
+    pub fn forget_index(&mut self, index: &str) {
+        if self.cluster_on.as_deref() == Some(index) {
+            self.cluster_on = None;
+        }
+        if self.replica_identity == ReplicaIdentity::Index(index.to_string()) {
+            self.replica_identity = ReplicaIdentity::Default;
+        }
+    }
+}
+
+/// Where an expression sits: the table whose columns it reads and the type it is coerced to.
+pub struct ExprSite<'a> {
+    pub table: Option<&'a QualifiedName>,
+    pub target: Option<&'a TypeRef>,
+}
+
+impl Catalog {
+    /// Visit every expression of the catalog, mutably, with its site.
+    pub fn exprs_mut(&mut self, f: &mut dyn FnMut(ExprSite, &mut Expr)) {
+        for t in self.types.values_mut() {
+            if let TypeKind::Domain(d) = &mut t.kind {
+                let site = || ExprSite { table: None, target: Some(&d.base) };
+                if let Some(e) = d.default.as_mut() {
+                    f(site(), e);
+                }
+                for c in d.checks.values_mut() {
+                    f(site(), &mut c.expr);
+                }
+            }
+        }
+        for t in self.tables.values_mut() {
+            let name = &t.name;
+            for c in &mut t.columns {
+                let ty = &c.ty;
+                if let Some(e) = c.default.as_mut() {
+                    f(ExprSite { table: Some(name), target: Some(ty) }, e);
+                }
+                if let Some(e) = c.generated.as_mut() {
+                    f(ExprSite { table: Some(name), target: Some(ty) }, e);
+                }
+            }
+            for c in t.constraints.values_mut() {
+                match &mut c.kind {
+                    ConstraintKind::Check { expr, .. } => f(ExprSite { table: Some(name), target: None }, expr),
+                    ConstraintKind::Exclude(x) => {
+                        for (k, _) in &mut x.elements {
+                            if let IndexTarget::Expr(e) = &mut k.target {
+                                f(ExprSite { table: Some(name), target: None }, e);
+                            }
+                        }
+                        if let Some(p) = x.predicate.as_mut() {
+                            f(ExprSite { table: Some(name), target: None }, p);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for i in self.indexes.values_mut() {
+            let table = &i.table;
+            for k in &mut i.keys {
+                if let IndexTarget::Expr(e) = &mut k.target {
+                    f(ExprSite { table: Some(table), target: None }, e);
+                }
+            }
+            if let Some(p) = i.predicate.as_mut() {
+                f(ExprSite { table: Some(table), target: None }, p);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! [`ObjectRef`]: the identity of any object the model holds, used for dependency edges, for
+//! object paths in reports (`table public.users column email`) and for ordering.
+
+use super::QualifiedName;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum ObjectRef {
+    Schema(String),
+    Extension(String),
+    Type(QualifiedName),
+    Sequence(QualifiedName),
+    Table(QualifiedName),
+    Column(QualifiedName, String),
+    /// A column's DEFAULT, an object of its own in Postgres (`pg_attrdef`): dropping a sequence
+    /// with CASCADE drops the defaults that use it, not the columns.
+    ColumnDefault(QualifiedName, String),
+    /// A table constraint, by table and constraint name.
+    Constraint(QualifiedName, String),
+    Index(QualifiedName),
+}
+
+impl ObjectRef {
+    /// The table an object belongs to, for columns, constraints (indexes name their own table).
+    pub fn table(&self) -> Option<&QualifiedName> {
+        match self {
+            ObjectRef::Table(t)
+            | ObjectRef::Column(t, _)
+            | ObjectRef::ColumnDefault(t, _)
+            | ObjectRef::Constraint(t, _) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use super::quote_ident as q;
+        match self {
+            ObjectRef::Schema(s) => write!(f, "schema {}", q(s)),
+            ObjectRef::Extension(e) => write!(f, "extension {}", q(e)),
+            ObjectRef::Type(n) => write!(f, "type {n}"),
+            ObjectRef::Sequence(n) => write!(f, "sequence {n}"),
+            ObjectRef::Table(n) => write!(f, "table {n}"),
+            ObjectRef::Column(t, c) => write!(f, "column {t}.{}", q(c)),
+            ObjectRef::ColumnDefault(t, c) => write!(f, "default of column {t}.{}", q(c)),
+            ObjectRef::Constraint(t, c) => write!(f, "constraint {} on {t}", q(c)),
+            ObjectRef::Index(n) => write!(f, "index {n}"),
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Types: [`TypeRef`] is a reference to a type as a column, attribute or domain uses it,
+//! canonicalized to what `format_type` prints; [`TypeDef`] is a user-defined type (enum, domain,
+//! composite) the catalog holds.
+
+use super::{Expr, QualifiedName};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a type reference points at.
+#[derive(Clone, Debug, Eq, Serialize)]
+pub enum TypeBase {
+    /// A built-in (pg_catalog) type, by the name `format_type` prints: `integer`,
+    /// `character varying`, `timestamp with time zone`.
+    Builtin(String),
+    /// A type defined in this catalog (enum, domain, composite).
+    User(QualifiedName),
+    /// A type the model does not define: an extension's type (`hstore`, `citext`, `geometry`).
+    /// The schema is known when it was written or introspected, not always.
+    External { schema: Option<String>, name: String },
+}
+
+impl PartialEq for TypeBase {
+    fn eq(&self, other: &Self) -> bool {
+        use TypeBase::*;
+        match (self, other) {
+            (Builtin(a), Builtin(b)) => a == b,
+            (User(a), User(b)) => a == b,
+            // One side may not know which schema an extension put its type in, and an extension's
+            // type name is unique in a database: the names decide.
+            (External { name: a, .. }, External { name: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A type as used by a column: base, modifier (`(20)`, `(10,2)`, ` day to second(3)`), array.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TypeRef {
+    pub base: TypeBase,
+    /// The modifier as `format_type` prints it, with its leading `(` or space; empty when none.
+    pub modifier: String,
+    /// Postgres does not enforce array dimensions: `int[][]` is `integer[]`.
+    pub array: bool,
+}
+
+impl TypeRef {
+    pub fn builtin(name: &str) -> TypeRef {
+        TypeRef { base: TypeBase::Builtin(name.to_string()), modifier: String::new(), array: false }
+    }
+
+    /// The user-defined type this reference needs, if any.
+    pub fn user_type(&self) -> Option<&QualifiedName> {
+        match &self.base {
+            TypeBase::User(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn is_builtin(&self, name: &str) -> bool {
+        matches!(&self.base, TypeBase::Builtin(b) if b == name) && !self.array
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.base {
+            TypeBase::Builtin(name) => {
+                // format_type writes the precision of time types before the zone clause.
+                match name.split_once(" with") {
+                    Some((head, zone)) if !self.modifier.is_empty() && (head == "timestamp" || head == "time") => {
+                        write!(f, "{head}{} with{zone}", self.modifier)?
+                    }
+                    _ => write!(f, "{name}{}", self.modifier)?,
+                }
+            }
+            TypeBase::User(n) => write!(f, "{n}{}", self.modifier)?,
+            TypeBase::External { schema, name } => {
+                if let Some(s) = schema {
+                    write!(f, "{}.", super::quote_ident(s))?;
+                }
+                write!(f, "{}{}", super::quote_ident(name), self.modifier)?
+            }
+        }
+        if self.array {
+            f.write_str("[]")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TypeDef {
+    pub name: QualifiedName,
+    pub kind: TypeKind,
+    pub owner: Option<String>,
+    pub comment: Option<String>,
+    pub acl: super::Acl,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum TypeKind {
+    Enum { labels: Vec<String> },
+    Domain(Box<Domain>),
+    Composite { attributes: Vec<Attribute> },
+}
+
+impl TypeKind {
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            TypeKind::Enum { .. } | TypeKind::Composite { .. } => "TYPE",
+            TypeKind::Domain(_) => "DOMAIN",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Domain {
+    pub base: TypeRef,
+    pub collation: Option<QualifiedName>,
+    pub default: Option<Expr>,
+    pub not_null: bool,
+    pub checks: BTreeMap<String, DomainCheck>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DomainCheck {
+    pub expr: Expr,
+    pub validated: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Attribute {
+    pub name: String,
+    pub ty: TypeRef,
+    pub collation: Option<QualifiedName>,
+    pub comment: Option<String>,
+}
