@@ -1,0 +1,469 @@
+//! Canonical expressions. The same function turns the user's expression AST and the catalog's
+//! (`pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef`, reparsed) into an [`Expr`]:
+//!
+//! - `sql`: names resolved (types canonical, sequence literals schema-qualified), deparsed;
+//! - `key`: additionally stripped of what Postgres adds or rewrites on the way into the catalog:
+//!   casts on literals and columns (`(0)::numeric`, `(status)::text`), `IN (...)` rewritten to
+//!   `= ANY (ARRAY[...])`, `BETWEEN` expanded, `LIKE` as `~~`, constants compared by text, and
+//!   literals of a few types folded the way their output functions print them.
+//!
+//! What the key erases is deliberately narrow: a change that only swaps an explicit cast on a
+//! literal is not seen. Everything else that differs is a real difference.
+
+use super::types::type_ref;
+use super::walk::{rewrite, visit};
+use super::Scope;
+use crate::model::{Expr, ObjectRef, QualifiedName, TypeBase, TypeRef};
+use pg_query::protobuf::a_const::Val;
+use pg_query::protobuf::node::Node as N;
+use pg_query::protobuf::{self as pb, AExprKind, BoolExprType, Node};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// What an expression is evaluated against.
+#[derive(Clone, Copy)]
+pub struct ExprContext<'a> {
+    pub scope: Scope<'a>,
+    /// The table whose columns bare column references name (defaults, CHECKs, indexes).
+    pub table: Option<&'a QualifiedName>,
+    /// The type the expression's value is coerced to (a column's or domain's type), which
+    /// decides how Postgres stores a literal default.
+    pub target: Option<&'a TypeRef>,
+}
+
+pub fn expr(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
+    let mut resolved = node.clone();
+    let mut refs = BTreeSet::new();
+    resolve(&mut resolved, cx, &mut refs)?;
+    let sql = deparse_expr(&resolved)?;
+    canonicalize(&mut resolved, cx.target);
+    let key = deparse_expr(&resolved)?;
+    Ok(Expr { sql, key, refs })
+}
+
+/// Whether an expression is the NULL constant (possibly cast): Postgres stores no default then.
+pub fn is_null_constant(e: &Expr) -> bool {
+    e.key == "NULL"
+}
+
+fn resolve(node: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) -> Result<(), String> {
+    let mut error = None;
+    rewrite(node, &mut |n| {
+        if error.is_some() {
+            return;
+        }
+        if let Err(e) = resolve_one(n, cx, refs) {
+            error = Some(e);
+        }
+    });
+    error.map_or(Ok(()), Err)
+}
+
+fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) -> Result<(), String> {
+    match n.node.as_mut() {
+        Some(N::TypeCast(tc)) => {
+            let Some(tn) = tc.type_name.as_mut() else {
+                return Ok(());
+            };
+            let ty = type_ref(tn, &cx.scope)?;
+            if let Some(qn) = ty.user_type() {
+                refs.insert(ObjectRef::Type(qn.clone()));
+            }
+            tn.names = canonical_type_names(&ty, tn);
+            // A literal cast to regclass names a relation: resolve it like Postgres would.
+            if matches!(&ty.base, TypeBase::Builtin(b) if b == "regclass") && !ty.array {
+                if let Some(arg) = tc.arg.as_mut() {
+                    qualify_relation_literal(arg, cx, refs);
+                }
+            }
+        }
+        Some(N::FuncCall(fc)) => {
+            let name = func_name(fc);
+            if matches!(name.as_str(), "nextval" | "currval" | "setval") {
+                if let Some(arg) = fc.args.first_mut() {
+                    qualify_relation_literal(arg, cx, refs);
+                }
+            }
+        }
+        Some(N::ColumnRef(cr)) => {
+            if let (Some(table), [field]) = (cx.table, cr.fields.as_slice()) {
+                if let Some(N::String(s)) = field.node.as_ref() {
+                    refs.insert(ObjectRef::Column(table.clone(), s.sval.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The `names` of a TypeName for the resolved type, keeping modifiers and array bounds.
+fn canonical_type_names(ty: &TypeRef, original: &pb::TypeName) -> Vec<Node> {
+    let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
+    match &ty.base {
+        TypeBase::Builtin(formatted) => {
+            let internal = super::builtin_types::BUILTIN_TYPES
+                .iter()
+                .find(|(_, f, _)| f == formatted)
+                .map_or(formatted.as_str(), |(i, _, _)| *i);
+            vec![s("pg_catalog"), s(internal)]
+        }
+        TypeBase::User(qn) => vec![s(&qn.schema), s(&qn.name)],
+        TypeBase::External { .. } => original.names.clone(),
+    }
+}
+
+fn func_name(fc: &pb::FuncCall) -> String {
+    fc.funcname
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(N::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `'users_id_seq'` or `'users_id_seq'::regclass` → `'public.users_id_seq'`.
+fn qualify_relation_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) {
+    let konst = match arg.node.as_mut() {
+        Some(N::AConst(c)) => c,
+        Some(N::TypeCast(tc)) => match tc.arg.as_mut().and_then(|a| a.node.as_mut()) {
+            Some(N::AConst(c)) => c,
+            _ => return,
+        },
+        _ => return,
+    };
+    let Some(Val::Sval(s)) = konst.val.as_mut() else {
+        return;
+    };
+    let Some((schema, name)) = split_relation_text(&s.sval) else {
+        return;
+    };
+    if let Some(qn) = cx.scope.find_sequence(schema.as_deref(), &name) {
+        s.sval = qn.to_string();
+        refs.insert(ObjectRef::Sequence(qn));
+    } else if let Some(qn) = cx.scope.find_table(schema.as_deref(), &name) {
+        s.sval = qn.to_string();
+        refs.insert(ObjectRef::Table(qn));
+    }
+}
+
+/// Split `schema.name` / `"Schema"."Name"` / `name` as regclass input does.
+pub fn split_relation_text(text: &str) -> Option<(Option<String>, String)> {
+    let mut parts = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+        }
+        parts.push(part);
+        match chars.next() {
+            Some('.') => continue,
+            None => break,
+            _ => return None,
+        }
+    }
+    match parts.len() {
+        1 => Some((None, parts.pop()?)),
+        2 => {
+            let name = parts.pop()?;
+            Some((parts.pop(), name))
+        }
+        _ => None,
+    }
+}
+
+/// Rewrite a resolved tree into its comparison form (see the module docs).
+fn canonicalize(node: &mut Node, target: Option<&TypeRef>) {
+    rewrite(node, &mut |n| canonicalize_one(n));
+    // A literal coerced to the target type is stored the way that type prints it.
+    if let (Some(t), Some(N::AConst(c))) = (target, node.node.as_mut()) {
+        fold_literal(c, t);
+    }
+}
+
+fn canonicalize_one(n: &mut Node) {
+    let replacement = match n.node.as_mut() {
+        Some(N::TypeCast(tc)) => {
+            let strip = matches!(
+                tc.arg.as_ref().and_then(|a| a.node.as_ref()),
+                Some(N::AConst(_) | N::ColumnRef(_) | N::AArrayExpr(_))
+            );
+            if strip {
+                tc.arg.take().map(|b| *b)
+            } else {
+                None
+            }
+        }
+        Some(N::AConst(c)) => {
+            match c.val.take() {
+                Some(Val::Ival(i)) => c.val = Some(Val::Sval(pb::String { sval: i.ival.to_string() })),
+                Some(Val::Fval(f)) => c.val = Some(Val::Sval(pb::String { sval: f.fval })),
+                other => c.val = other,
+            }
+            c.location = 0;
+            None
+        }
+        Some(N::AExpr(e)) => canonical_a_expr(e),
+        Some(N::FuncCall(fc)) => {
+            // `pg_catalog.lower(x)` and `lower(x)` call the same function.
+            if fc.funcname.len() == 2
+                && matches!(fc.funcname[0].node.as_ref(), Some(N::String(s)) if s.sval == "pg_catalog")
+            {
+                fc.funcname.remove(0);
+            }
+            None
+        }
+        Some(N::BoolExpr(b)) => {
+            // Flatten AND(AND(a, b), c) into AND(a, b, c), as the grammar does for source text.
+            let op = b.boolop;
+            if op != BoolExprType::NotExpr as i32 {
+                let mut args = Vec::with_capacity(b.args.len());
+                for a in b.args.drain(..) {
+                    match a.node {
+                        Some(N::BoolExpr(inner)) if inner.boolop == op => args.extend(inner.args),
+                        other => args.push(Node { node: other }),
+                    }
+                }
+                b.args = args;
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(r) = replacement {
+        *n = r;
+    }
+}
+
+fn a_expr(kind: AExprKind, op: &str, l: Node, r: Node) -> Node {
+    Node {
+        node: Some(N::AExpr(Box::new(pb::AExpr {
+            kind: kind as i32,
+            name: vec![Node { node: Some(N::String(pb::String { sval: op.into() })) }],
+            lexpr: Some(Box::new(l)),
+            rexpr: Some(Box::new(r)),
+            rexpr_list_start: 0,
+            rexpr_list_end: 0,
+            location: 0,
+        }))),
+    }
+}
+
+fn bool_expr(op: BoolExprType, args: Vec<Node>) -> Node {
+    Node { node: Some(N::BoolExpr(Box::new(pb::BoolExpr { xpr: None, boolop: op as i32, args, location: 0 }))) }
+}
+
+fn op_name(e: &pb::AExpr) -> String {
+    e.name
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(N::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn canonical_a_expr(e: &mut pb::AExpr) -> Option<Node> {
+    let kind = AExprKind::try_from(e.kind).ok()?;
+    let op = op_name(e);
+    match kind {
+        AExprKind::AexprIn => {
+            let list = match e.rexpr.as_ref()?.node.as_ref()? {
+                N::List(l) => l.items.clone(),
+                _ => return None,
+            };
+            let array = Node {
+                node: Some(N::AArrayExpr(pb::AArrayExpr { elements: list, location: 0, list_start: 0, list_end: 0 })),
+            };
+            let (kind, op) = if op == "<>" { (AExprKind::AexprOpAll, "<>") } else { (AExprKind::AexprOpAny, "=") };
+            Some(a_expr(kind, op, *e.lexpr.take()?, array))
+        }
+        AExprKind::AexprLike | AExprKind::AexprIlike => {
+            e.kind = AExprKind::AexprOp as i32;
+            None
+        }
+        AExprKind::AexprBetween | AExprKind::AexprNotBetween => {
+            let bounds = match e.rexpr.as_ref()?.node.as_ref()? {
+                N::List(l) if l.items.len() == 2 => l.items.clone(),
+                _ => return None,
+            };
+            let l = *e.lexpr.take()?;
+            let (lo, hi) = (bounds[0].clone(), bounds[1].clone());
+            Some(if kind == AExprKind::AexprBetween {
+                bool_expr(
+                    BoolExprType::AndExpr,
+                    vec![a_expr(AExprKind::AexprOp, ">=", l.clone(), lo), a_expr(AExprKind::AexprOp, "<=", l, hi)],
+                )
+            } else {
+                bool_expr(
+                    BoolExprType::OrExpr,
+                    vec![a_expr(AExprKind::AexprOp, "<", l.clone(), lo), a_expr(AExprKind::AexprOp, ">", l, hi)],
+                )
+            })
+        }
+        _ => {
+            e.location = 0;
+            None
+        }
+    }
+}
+
+/// Fold a literal the way the target type's input and output functions would print it.
+fn fold_literal(c: &mut pb::AConst, target: &TypeRef) {
+    let TypeBase::Builtin(ty) = &target.base else {
+        return;
+    };
+    if target.array {
+        return;
+    }
+    let text = match c.val.as_ref() {
+        Some(Val::Sval(s)) => s.sval.clone(),
+        Some(Val::Boolval(b)) => b.boolval.to_string(),
+        _ => return,
+    };
+    let folded = match ty.as_str() {
+        "boolean" => match text.trim().to_ascii_lowercase().as_str() {
+            "t" | "true" | "y" | "yes" | "on" | "1" => Some("true".to_string()),
+            "f" | "false" | "n" | "no" | "off" | "0" => Some("false".to_string()),
+            _ => None,
+        },
+        "jsonb" => serde_json::from_str::<serde_json::Value>(&text).ok().map(|v| jsonb_text(&v)),
+        "smallint" | "integer" | "bigint" => text.trim().parse::<i64>().ok().map(|i| i.to_string()),
+        other => super::datetime::fold(other, &text),
+    };
+    if let Some(f) = folded {
+        c.val = Some(Val::Sval(pb::String { sval: f }));
+    }
+}
+
+/// jsonb's output: keys ordered by length then bytes, `", "` and `": "` separators.
+fn jsonb_text(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.len().cmp(&b.len()).then(a.as_bytes().cmp(b.as_bytes())));
+            let items: Vec<String> =
+                keys.iter().map(|k| format!("{}: {}", Value::String((*k).clone()), jsonb_text(&m[*k]))).collect();
+            format!("{{{}}}", items.join(", "))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(jsonb_text).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
+/// Deparse an expression node by wrapping it in `SELECT <expr>`.
+pub fn deparse_expr(node: &Node) -> Result<String, String> {
+    static TEMPLATE: OnceLock<pb::ParseResult> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| pg_query::parse("SELECT 1", 0).expect("SELECT 1 parses").protobuf);
+    let mut tree = template.clone();
+    let Some(N::SelectStmt(select)) = tree.stmts[0].stmt.as_mut().and_then(|s| s.node.as_mut()) else {
+        return Err("internal: template is not a SELECT".into());
+    };
+    let Some(N::ResTarget(target)) = select.target_list[0].node.as_mut() else {
+        return Err("internal: template has no target".into());
+    };
+    target.val = Some(Box::new(node.clone()));
+    let text = pg_query::deparse(&tree, Default::default()).map_err(|e| format!("cannot print expression: {e}"))?;
+    Ok(text.strip_prefix("SELECT ").unwrap_or(&text).to_string())
+}
+
+/// Every column name a tree references (bare column references only), in order of appearance.
+pub fn referenced_columns(node: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    visit(node, &mut |n| {
+        if let Some(N::ColumnRef(cr)) = n.node.as_ref() {
+            if let [field] = cr.fields.as_slice() {
+                if let Some(N::String(s)) = field.node.as_ref() {
+                    if !out.contains(&s.sval) {
+                        out.push(s.sval.clone());
+                    }
+                }
+            }
+        }
+    });
+    out
+}
+
+/// A change of name that expressions must follow (Postgres stores references by OID, so the
+/// catalog prints the new name; the model stores names and rewrites them).
+pub enum Rename<'a> {
+    /// A table or sequence named in a `regclass` literal or `nextval('...')`.
+    Relation { old: &'a QualifiedName, new: &'a QualifiedName },
+    /// A user type named in a cast.
+    Type { old: &'a QualifiedName, new: &'a QualifiedName },
+    /// A column of the expression's own table.
+    Column { old: &'a str, new: &'a str },
+}
+
+/// The expression with a rename applied, normalized again in `cx`.
+pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, String> {
+    let tree = pg_query::parse(&format!("SELECT {}", e.sql), 0).map_err(|err| err.to_string())?.protobuf;
+    let mut node = match tree.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref()) {
+        Some(N::SelectStmt(s)) => match s.target_list.first().and_then(|t| t.node.as_ref()) {
+            Some(N::ResTarget(rt)) => rt.val.as_deref().cloned().ok_or("empty expression")?,
+            _ => return Err("not an expression".into()),
+        },
+        _ => return Err("not an expression".into()),
+    };
+    rewrite(&mut node, &mut |n| match (n.node.as_mut(), rename) {
+        (Some(N::AConst(c)), Rename::Relation { old, new }) => {
+            if let Some(Val::Sval(s)) = c.val.as_mut() {
+                if s.sval == old.to_string() {
+                    s.sval = new.to_string();
+                }
+            }
+        }
+        (Some(N::TypeCast(tc)), Rename::Type { old, new }) => {
+            if let Some(tn) = tc.type_name.as_mut() {
+                let names: Vec<String> = tn
+                    .names
+                    .iter()
+                    .filter_map(|x| match x.node.as_ref() {
+                        Some(N::String(s)) => Some(s.sval.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                if names == [old.schema.clone(), old.name.clone()] {
+                    let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
+                    tn.names = vec![s(&new.schema), s(&new.name)];
+                }
+            }
+        }
+        (Some(N::ColumnRef(cr)), Rename::Column { old, new }) => {
+            if let [field] = cr.fields.as_mut_slice() {
+                if let Some(N::String(s)) = field.node.as_mut() {
+                    if s.sval == *old {
+                        s.sval = new.to_string();
+                    }
+                }
+            }
+        }
+        _ => {}
+    });
+    expr(&node, cx)
+}
