@@ -1,0 +1,422 @@
+//! Live database → [`Catalog`]. One read-only REPEATABLE READ transaction, one batched query
+//! per object kind (never one per table), system schemas and extension-owned objects left out.
+//!
+//! The catalog's own SQL text (`format_type`, `pg_get_expr`, `pg_get_constraintdef`,
+//! `pg_get_indexdef`) is printed under an empty search_path, so every non-builtin name comes
+//! qualified, and it goes through the same builders as the user's SQL (`source::parse::build`):
+//! that is what makes the two sides comparable.
+
+use crate::model::{
+    parse_aclitem, Acl, Attribute, Catalog, Column, Constraint, Domain, DomainCheck, Extension, Identity,
+    QualifiedName, ReplicaIdentity, Schema, Sequence, SequenceOptions, Table, TypeDef, TypeKind, TypeRef,
+};
+use crate::normalize::{expr::is_null_constant, types::storage_from_char, ExprContext, Scope};
+use crate::source::parse::build;
+use std::collections::HashMap;
+use tokio_postgres::{Client, NoTls, Row};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntrospectError {
+    #[error("cannot connect to {url}: {message}")]
+    Connect { url: String, message: String },
+    #[error("catalog query `{query}` failed: {message}")]
+    Query { query: &'static str, message: String },
+    #[error("cannot read {what}: {message}")]
+    Model { what: String, message: String },
+    #[error("{0}")]
+    Runtime(String),
+}
+
+/// A connection URL with its password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    let mut out = format!("{scheme}://{authority}");
+    if let Some(t) = tail {
+        out.push('/');
+        // `password=` may also come as a query parameter.
+        let redacted: Vec<String> =
+            t.split('&')
+                .map(|kv| {
+                    if kv.to_ascii_lowercase().starts_with("password=") {
+                        "password=***".into()
+                    } else {
+                        kv.to_string()
+                    }
+                })
+                .collect();
+        out.push_str(&redacted.join("&"));
+    }
+    out
+}
+
+/// Connect to a server (no TLS).
+pub async fn connect(url: &str) -> Result<Client, IntrospectError> {
+    let (client, connection) = tokio_postgres::connect(url, NoTls)
+        .await
+        .map_err(|e| IntrospectError::Connect { url: redact_url(url), message: error_text(&e) })?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+/// The server's message, with its detail, rather than tokio-postgres' generic "db error".
+pub fn error_text(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = db.message().to_string();
+            if let Some(d) = db.detail() {
+                s.push_str(&format!(" ({d})"));
+            }
+            s
+        }
+        None => {
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(inner) = src {
+                s.push_str(&format!(": {inner}"));
+                src = inner.source();
+            }
+            s
+        }
+    }
+}
+
+/// Introspect on a private single-threaded runtime (for callers that are not async).
+pub fn introspect_blocking(url: &str) -> Result<Catalog, IntrospectError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| IntrospectError::Runtime(e.to_string()))?;
+    rt.block_on(async {
+        let client = connect(url).await?;
+        introspect(&client).await
+    })
+}
+
+struct Queries {
+    schemas: Vec<Row>,
+    extensions: Vec<Row>,
+    types: Vec<Row>,
+    type_attributes: Vec<Row>,
+    domain_constraints: Vec<Row>,
+    sequences: Vec<Row>,
+    tables: Vec<Row>,
+    columns: Vec<Row>,
+    constraints: Vec<Row>,
+    indexes: Vec<Row>,
+}
+
+async fn run(client: &Client, name: &'static str, sql: &'static str) -> Result<Vec<Row>, IntrospectError> {
+    client.query(sql, &[]).await.map_err(|e| IntrospectError::Query { query: name, message: error_text(&e) })
+}
+
+/// Read the catalog of the database `client` is connected to.
+pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
+    let q = |e: tokio_postgres::Error| IntrospectError::Query { query: "BEGIN", message: error_text(&e) };
+    client
+        .batch_execute(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = ''; \
+             SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
+             SET LOCAL extra_float_digits = 3",
+        )
+        .await
+        .map_err(q)?;
+    let queries = Queries {
+        schemas: run(client, "schemas", include_str!("queries/schemas.sql")).await?,
+        extensions: run(client, "extensions", include_str!("queries/extensions.sql")).await?,
+        types: run(client, "types", include_str!("queries/types.sql")).await?,
+        type_attributes: run(client, "type_attributes", include_str!("queries/type_attributes.sql")).await?,
+        domain_constraints: run(client, "domain_constraints", include_str!("queries/domain_constraints.sql")).await?,
+        sequences: run(client, "sequences", include_str!("queries/sequences.sql")).await?,
+        tables: run(client, "tables", include_str!("queries/tables.sql")).await?,
+        columns: run(client, "columns", include_str!("queries/columns.sql")).await?,
+        constraints: run(client, "constraints", include_str!("queries/constraints.sql")).await?,
+        indexes: run(client, "indexes", include_str!("queries/indexes.sql")).await?,
+    };
+    client.batch_execute("COMMIT").await.map_err(q)?;
+    build_catalog(&queries)
+}
+
+fn model_err(what: impl Into<String>) -> impl FnOnce(String) -> IntrospectError {
+    let what = what.into();
+    move |message| IntrospectError::Model { what, message }
+}
+
+fn qn(row: &Row, schema: &str, name: &str) -> QualifiedName {
+    QualifiedName::new(row.get::<_, String>(schema), row.get::<_, String>(name))
+}
+
+/// `reloptions` (`{fillfactor=70}`) as a map.
+fn reloptions(items: Vec<String>) -> std::collections::BTreeMap<String, String> {
+    items
+        .into_iter()
+        .map(|o| match o.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (o, String::new()),
+        })
+        .collect()
+}
+
+/// An ACL column (`aclitem[]` as text), relative to the object's owner.
+fn acl(row: &Row, owner: &str) -> Acl {
+    row.get::<_, Option<Vec<String>>>("acl").map(|items| items.iter().flat_map(|i| parse_aclitem(i, owner)).collect())
+}
+
+fn split_qualified(text: &str) -> QualifiedName {
+    let (s, n) = text.split_once('.').unwrap_or(("pg_catalog", text));
+    QualifiedName::new(s, n)
+}
+
+/// Types are printed the same way many times: parse each text once.
+#[derive(Default)]
+struct TypeCache(HashMap<String, TypeRef>);
+
+impl TypeCache {
+    fn get(&mut self, text: &str, scope: &Scope) -> Result<TypeRef, String> {
+        if let Some(t) = self.0.get(text) {
+            return Ok(t.clone());
+        }
+        let t = build::type_from_text(text, scope)?;
+        self.0.insert(text.to_string(), t.clone());
+        Ok(t)
+    }
+}
+
+fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
+    let mut cat = Catalog::default();
+    let empty_path: Vec<String> = Vec::new();
+    for r in &q.schemas {
+        let name: String = r.get("name");
+        let owner: String = r.get("owner");
+        cat.schemas
+            .insert(name.clone(), Schema { name, acl: acl(r, &owner), owner: Some(owner), comment: r.get("comment") });
+    }
+    for r in &q.extensions {
+        let name: String = r.get("name");
+        cat.extensions.insert(
+            name.clone(),
+            Extension { name, schema: r.get("schema"), version: r.get("version"), comment: r.get("comment") },
+        );
+    }
+    // Types: names first (they reference each other), then what they are made of.
+    for r in &q.types {
+        let name = qn(r, "schema", "name");
+        let kind = match r.get::<_, String>("kind").as_str() {
+            "e" => TypeKind::Enum { labels: r.get("labels") },
+            "c" => TypeKind::Composite { attributes: Vec::new() },
+            _ => TypeKind::Enum { labels: Vec::new() }, // a domain, filled in below
+        };
+        let owner: String = r.get("owner");
+        cat.types.insert(
+            name.clone(),
+            TypeDef { name, kind, acl: acl(r, &owner), owner: Some(owner), comment: r.get("comment") },
+        );
+    }
+    let mut types = TypeCache::default();
+    for r in q.types.iter().filter(|r| r.get::<_, String>("kind") == "d") {
+        let name = qn(r, "schema", "name");
+        let scope = Scope::new(&cat, &empty_path);
+        let base = types.get(&r.get::<_, String>("base"), &scope).map_err(model_err(format!("domain {name}")))?;
+        let default = match r.get::<_, Option<String>>("default_expr") {
+            Some(text) => {
+                let cx = ExprContext { scope, table: None, target: Some(&base) };
+                Some(build::expr_from_text(&text, &cx).map_err(model_err(format!("default of domain {name}")))?)
+            }
+            None => None,
+        };
+        let mut checks = std::collections::BTreeMap::new();
+        for c in q.domain_constraints.iter().filter(|c| qn(c, "schema", "type_name") == name) {
+            let def: String = c.get("definition");
+            let text = def.strip_prefix("CHECK ").unwrap_or(&def);
+            let cx = ExprContext { scope, table: None, target: Some(&base) };
+            let expr = build::expr_from_text(text.trim_end_matches(" NOT VALID"), &cx)
+                .map_err(model_err(format!("constraint of domain {name}")))?;
+            checks.insert(
+                c.get::<_, String>("name"),
+                DomainCheck { expr, validated: c.get("validated"), comment: c.get("comment") },
+            );
+        }
+        let domain = Domain {
+            base,
+            collation: r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c)),
+            default: default.filter(|d| !is_null_constant(d)),
+            not_null: r.get("not_null"),
+            checks,
+        };
+        cat.types.get_mut(&name).expect("inserted").kind = TypeKind::Domain(Box::new(domain));
+    }
+    for r in &q.type_attributes {
+        let name = qn(r, "schema", "type_name");
+        let scope = Scope::new(&cat, &empty_path);
+        let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(model_err(format!("type {name}")))?;
+        let attr = Attribute {
+            name: r.get("name"),
+            ty,
+            collation: r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c)),
+            comment: r.get("comment"),
+        };
+        if let Some(TypeKind::Composite { attributes }) = cat.types.get_mut(&name).map(|t| &mut t.kind) {
+            attributes.push(attr);
+        }
+    }
+    for r in &q.sequences {
+        let name = qn(r, "schema", "name");
+        let scope = Scope::new(&cat, &empty_path);
+        let data_type =
+            types.get(&r.get::<_, String>("data_type"), &scope).map_err(model_err(format!("sequence {name}")))?;
+        let owned_by = match (
+            r.get::<_, Option<String>>("owned_by_schema"),
+            r.get::<_, Option<String>>("owned_by_table"),
+            r.get::<_, Option<String>>("owned_by_column"),
+        ) {
+            (Some(s), Some(t), Some(c)) => Some((QualifiedName::new(s, t), c)),
+            _ => None,
+        };
+        let options = SequenceOptions {
+            data_type,
+            start: r.get("start"),
+            increment: r.get("increment"),
+            min: r.get("min"),
+            max: r.get("max"),
+            cache: r.get("cache"),
+            cycle: r.get("cycle"),
+        };
+        let owner: String = r.get("owner");
+        cat.sequences.insert(
+            name.clone(),
+            Sequence { name, options, owned_by, acl: acl(r, &owner), owner: Some(owner), comment: r.get("comment") },
+        );
+    }
+    for r in &q.tables {
+        let name = qn(r, "schema", "name");
+        if r.get::<_, String>("kind") == "p" {
+            return Err(IntrospectError::Model {
+                what: format!("table {name}"),
+                message: "partitioned tables are not supported yet".into(),
+            });
+        }
+        let mut t = Table::new(name.clone());
+        t.unlogged = r.get::<_, String>("persistence") == "u";
+        t.options = reloptions(r.get("options"));
+        t.replica_identity = match r.get::<_, String>("replica_identity").as_str() {
+            "f" => ReplicaIdentity::Full,
+            "n" => ReplicaIdentity::Nothing,
+            "i" => ReplicaIdentity::Index(r.get::<_, Option<String>>("replica_index").unwrap_or_default()),
+            _ => ReplicaIdentity::Default,
+        };
+        t.cluster_on = r.get("cluster_on");
+        let owner: String = r.get("owner");
+        t.acl = acl(r, &owner);
+        t.owner = Some(owner);
+        t.comment = r.get("comment");
+        cat.tables.insert(name, t);
+    }
+    // Columns, without their expressions (which need every table's columns to resolve).
+    let mut exprs = Vec::new();
+    for r in &q.columns {
+        let table = qn(r, "schema", "table_name");
+        let scope = Scope::new(&cat, &empty_path);
+        let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(model_err(format!("table {table}")))?;
+        let mut col = Column::new(r.get::<_, String>("name"), ty.clone());
+        col.not_null = r.get("not_null");
+        col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));
+        col.statistics = r.get::<_, Option<i32>>("statistics").filter(|s| *s != -1);
+        col.storage = r.get::<_, Option<String>>("storage").and_then(|s| s.chars().next()).and_then(storage_from_char);
+        col.compression = r.get("compression");
+        col.comment = r.get("comment");
+        col.acl = acl(r, &r.get::<_, String>("table_owner"));
+        let identity: String = r.get("identity");
+        if !identity.is_empty() {
+            let scope = Scope::new(&cat, &empty_path);
+            let data_type = types
+                .get(&r.get::<_, Option<String>>("identity_type").unwrap_or_else(|| "bigint".into()), &scope)
+                .map_err(model_err(format!("identity of {table}")))?;
+            col.identity = Some(Identity {
+                always: identity == "a",
+                sequence: QualifiedName::new(
+                    r.get::<_, Option<String>>("identity_seq_schema").unwrap_or_default(),
+                    r.get::<_, Option<String>>("identity_seq_name").unwrap_or_default(),
+                ),
+                options: SequenceOptions {
+                    data_type,
+                    start: r.get::<_, Option<i64>>("identity_start").unwrap_or(1),
+                    increment: r.get::<_, Option<i64>>("identity_increment").unwrap_or(1),
+                    min: r.get::<_, Option<i64>>("identity_min").unwrap_or(1),
+                    max: r.get::<_, Option<i64>>("identity_max").unwrap_or(i64::MAX),
+                    cache: r.get::<_, Option<i64>>("identity_cache").unwrap_or(1),
+                    cycle: r.get::<_, Option<bool>>("identity_cycle").unwrap_or(false),
+                },
+            });
+        }
+        exprs.push((
+            table.clone(),
+            col.name.clone(),
+            r.get::<_, Option<String>>("default_expr"),
+            r.get::<_, Option<String>>("generated_expr"),
+        ));
+        cat.tables
+            .get_mut(&table)
+            .ok_or_else(|| IntrospectError::Model {
+                what: table.to_string(),
+                message: "columns of an unknown table".into(),
+            })?
+            .columns
+            .push(col);
+    }
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for (table, column, default, generated) in exprs {
+        let ty = snapshot.tables[&table].column(&column).map(|c| c.ty.clone()).expect("column");
+        let cx = ExprContext { scope, table: Some(&table), target: Some(&ty) };
+        let what = || format!("column {table}.{column}");
+        let default = default.map(|d| build::expr_from_text(&d, &cx)).transpose().map_err(model_err(what()))?;
+        let generated = generated.map(|d| build::expr_from_text(&d, &cx)).transpose().map_err(model_err(what()))?;
+        let col = cat.tables.get_mut(&table).and_then(|t| t.column_mut(&column)).expect("column");
+        col.default = default.filter(|d| !is_null_constant(d));
+        col.generated = generated;
+    }
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.constraints {
+        let table = qn(r, "schema", "table_name");
+        let name: String = r.get("name");
+        let def: String = r.get("definition");
+        let t = &snapshot.tables[&table];
+        let mut c: Constraint = build::constraint_from_def(t, &name, &def, &scope)
+            .map_err(model_err(format!("constraint {name} on {table}")))?;
+        c.deferrable = r.get("deferrable");
+        c.initially_deferred = r.get("deferred");
+        c.validated = r.get("validated");
+        c.comment = r.get("comment");
+        let options = reloptions(r.get("index_options"));
+        match &mut c.kind {
+            crate::model::ConstraintKind::PrimaryKey(k) | crate::model::ConstraintKind::Unique(k) => {
+                k.index.options = options
+            }
+            crate::model::ConstraintKind::Exclude(x) => x.index.options = options,
+            _ => {}
+        }
+        cat.tables.get_mut(&table).expect("table").constraints.insert(name, c);
+    }
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.indexes {
+        let name = qn(r, "schema", "name");
+        let def: String = r.get("definition");
+        let mut index = build::index_from_def(&def, &scope).map_err(model_err(format!("index {name}")))?;
+        index.comment = r.get("comment");
+        cat.indexes.insert(name, index);
+    }
+    Ok(cat)
+}

@@ -1,0 +1,106 @@
+//! Sources: anything that yields a [`Catalog`]. SQL files and directories are parsed
+//! (`parse`); `postgres://` URLs are introspected (`introspect`). This is the IO edge of the
+//! pipeline: reading files and talking to a server happen here and nowhere in the core.
+
+pub mod diagnostic;
+pub mod introspect;
+pub mod parse;
+
+use crate::model::Catalog;
+use diagnostic::Diagnostic;
+use parse::{ParseOptions, SqlFile};
+use std::path::{Path, PathBuf};
+
+/// Where a catalog comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A live database.
+    Database(String),
+    /// A `.sql` file or a directory of them.
+    Sql(PathBuf),
+}
+
+impl Source {
+    pub fn parse_arg(arg: &str) -> Source {
+        if arg.starts_with("postgres://") || arg.starts_with("postgresql://") {
+            Source::Database(arg.to_string())
+        } else {
+            Source::Sql(PathBuf::from(arg))
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Database(url) => f.write_str(&introspect::redact_url(url)),
+            Source::Sql(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A catalog and the diagnostics (warnings, notes) met while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+    Diagnostics(Vec<Diagnostic>),
+    #[error("{0}")]
+    Io(String),
+    #[error(transparent)]
+    Introspect(#[from] introspect::IntrospectError),
+}
+
+/// The `.sql` files of a path: the file itself, or a directory's files in lexical order of
+/// their relative paths (subdirectories included).
+pub fn sql_files(path: &Path) -> Result<Vec<SqlFile>, SourceError> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p)
+            .map(|text| SqlFile { name: p.display().to_string(), text })
+            .map_err(|e| SourceError::Io(format!("cannot read {}: {e}", p.display())))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| SourceError::Io(format!("cannot read {}: {e}", path.display())))?;
+    if meta.is_file() {
+        return Ok(vec![read(path)?]);
+    }
+    let mut paths = Vec::new();
+    collect_sql(path, &mut paths)?;
+    paths.sort();
+    paths.iter().map(|p| read(p)).collect()
+}
+
+fn collect_sql(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| SourceError::Io(format!("cannot read {}: {e}", dir.display())))?;
+    for entry in entries {
+        let path = entry.map_err(|e| SourceError::Io(e.to_string()))?.path();
+        if path.is_dir() {
+            collect_sql(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "sql") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Load a catalog from SQL files.
+pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceError> {
+    let files = sql_files(path)?;
+    let parsed = parse::parse_files(&files, options).map_err(SourceError::Diagnostics)?;
+    Ok(Loaded { catalog: parsed.catalog, diagnostics: parsed.diagnostics })
+}
+
+/// Load a catalog from any source.
+pub fn load(source: &Source, options: &ParseOptions) -> Result<Loaded, SourceError> {
+    match source {
+        Source::Sql(path) => load_sql(path, options),
+        Source::Database(url) => {
+            let catalog = introspect::introspect_blocking(url)?;
+            Ok(Loaded { catalog, diagnostics: Vec::new() })
+        }
+    }
+}

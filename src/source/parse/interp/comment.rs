@@ -1,0 +1,108 @@
+//! COMMENT ON. An empty or NULL comment removes it, as in the server.
+
+use super::misc::object_type_name;
+use super::{Interpreter, Session, R};
+use crate::model::TypeKind;
+use crate::source::parse::ast;
+use pg_query::protobuf::node::Node as N;
+use pg_query::protobuf::{self as pb, ObjectType};
+
+impl Interpreter {
+    pub(super) fn comment(&mut self, st: &pb::CommentStmt, s: &mut Session) -> R {
+        let text = (!st.comment.is_empty()).then(|| st.comment.clone());
+        let kind = ObjectType::try_from(st.objtype).unwrap_or(ObjectType::Undefined);
+        let object = st.object.as_deref();
+        let names = object.map(ast::list_names).unwrap_or_default();
+        let scope = self.scope(s);
+        let qualified =
+            |names: &[String]| ast::qualified_parts(names).ok_or_else(|| format!("invalid name {}", names.join(".")));
+        let missing = |what: &str, n: &[String]| format!("{what} \"{}\" does not exist", n.join("."));
+        match kind {
+            ObjectType::ObjectSchema => {
+                let n = names.first().ok_or("missing schema")?;
+                self.catalog.schemas.get_mut(n).ok_or_else(|| missing("schema", &names))?.comment = text;
+            }
+            ObjectType::ObjectExtension => {
+                let n = names.first().ok_or("missing extension")?;
+                self.catalog.extensions.get_mut(n).ok_or_else(|| missing("extension", &names))?.comment = text;
+            }
+            ObjectType::ObjectTable => {
+                let (sch, n) = qualified(&names)?;
+                let t = scope.find_table(sch.as_deref(), &n).ok_or_else(|| missing("relation", &names))?;
+                self.catalog.tables.get_mut(&t).expect("table").comment = text;
+            }
+            ObjectType::ObjectSequence => {
+                let (sch, n) = qualified(&names)?;
+                let q = scope.find_sequence(sch.as_deref(), &n).ok_or_else(|| missing("relation", &names))?;
+                self.catalog.sequences.get_mut(&q).ok_or("comments on identity sequences are not supported")?.comment =
+                    text;
+            }
+            ObjectType::ObjectIndex => {
+                let (sch, n) = qualified(&names)?;
+                let q = scope.find_index(sch.as_deref(), &n).ok_or_else(|| missing("relation", &names))?;
+                if let Some(i) = self.catalog.indexes.get_mut(&q) {
+                    i.comment = text;
+                } else {
+                    return Err(
+                        "comments on a constraint's index are not supported yet; comment on the constraint".into()
+                    );
+                }
+            }
+            ObjectType::ObjectColumn => {
+                let (table_names, col) = names.split_at(names.len().saturating_sub(1));
+                let (sch, n) = qualified(table_names)?;
+                let col = col.first().ok_or("missing column")?;
+                if let Some(t) = scope.find_table(sch.as_deref(), &n) {
+                    self.catalog
+                        .tables
+                        .get_mut(&t)
+                        .expect("table")
+                        .column_mut(col)
+                        .ok_or_else(|| missing("column", &names))?
+                        .comment = text;
+                } else if let Some(t) = scope.find_type(sch.as_deref(), &n) {
+                    let TypeKind::Composite { attributes } = &mut self.catalog.types.get_mut(&t).expect("type").kind
+                    else {
+                        return Err(missing("relation", table_names).into());
+                    };
+                    attributes.iter_mut().find(|a| a.name == *col).ok_or_else(|| missing("column", &names))?.comment =
+                        text;
+                } else {
+                    return Err(missing("relation", table_names).into());
+                }
+            }
+            ObjectType::ObjectTabconstraint => {
+                let (table_names, con) = names.split_at(names.len().saturating_sub(1));
+                let (sch, n) = qualified(table_names)?;
+                let con = con.first().ok_or("missing constraint")?;
+                let t = scope.find_table(sch.as_deref(), &n).ok_or_else(|| missing("relation", table_names))?;
+                self.catalog
+                    .tables
+                    .get_mut(&t)
+                    .expect("table")
+                    .constraints
+                    .get_mut(con)
+                    .ok_or_else(|| missing("constraint", &names))?
+                    .comment = text;
+            }
+            ObjectType::ObjectType | ObjectType::ObjectDomain => {
+                let q = self.type_from_object(object, s)?;
+                self.catalog.types.get_mut(&q).expect("type").comment = text;
+            }
+            ObjectType::ObjectDomconstraint => {
+                // object: List [TypeName, String constraint]
+                let Some(N::List(l)) = object.and_then(|o| o.node.as_ref()) else {
+                    return Err("invalid domain constraint".into());
+                };
+                let q = self.type_from_object(l.items.first(), s)?;
+                let con = l.items.get(1).and_then(ast::string).ok_or("missing constraint")?.to_string();
+                let TypeKind::Domain(d) = &mut self.catalog.types.get_mut(&q).expect("type").kind else {
+                    return Err(format!("\"{}\" is not a domain", q.name).into());
+                };
+                d.checks.get_mut(&con).ok_or_else(|| format!("constraint \"{con}\" does not exist"))?.comment = text;
+            }
+            other => return Err(format!("COMMENT ON {} is not supported yet", object_type_name(other)).into()),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,338 @@
+//! The DDL interpreter: applies statements to a [`Catalog`] in order, with psql's session state
+//! (search_path, standard_conforming_strings). One file per statement family.
+
+mod alter_table;
+mod comment;
+mod drop;
+mod grant;
+mod index;
+mod misc;
+mod rename;
+mod schema;
+mod sequence;
+mod table;
+mod types;
+
+use super::split::{Piece, Splitter};
+use super::{diagnostic_at, parse_statement, ParseOptions, Parsed, SqlFile};
+use crate::model::{Catalog, QualifiedName};
+use crate::normalize::Scope;
+use crate::source::diagnostic::{Diagnostic, Severity};
+use pg_query::protobuf::node::Node as N;
+use pg_query::protobuf::{self as pb};
+
+/// An error in one statement: the message and, when known, the byte offset in the statement.
+#[derive(Debug)]
+pub struct StmtError {
+    pub message: String,
+    pub at: Option<usize>,
+}
+
+impl From<String> for StmtError {
+    fn from(message: String) -> Self {
+        StmtError { message, at: None }
+    }
+}
+
+impl From<&str> for StmtError {
+    fn from(message: &str) -> Self {
+        StmtError { message: message.to_string(), at: None }
+    }
+}
+
+pub type R<T = ()> = Result<T, StmtError>;
+
+/// An error at an AST location (pg_query locations are byte offsets in the statement).
+pub fn err_at(message: impl Into<String>, location: i32) -> StmtError {
+    StmtError { message: message.into(), at: (location >= 0).then_some(location as usize) }
+}
+
+/// The session state psql keeps per file.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub search_path: Vec<String>,
+    pub standard_conforming_strings: bool,
+}
+
+/// Where the statement being interpreted is, for warnings raised while interpreting it.
+struct Current {
+    file: SqlFile,
+    offset: usize,
+    text: String,
+}
+
+pub struct Interpreter {
+    pub(crate) catalog: Catalog,
+    options: ParseOptions,
+    diagnostics: Vec<Diagnostic>,
+    current: Option<Current>,
+    include_depth: usize,
+}
+
+const MAX_ERRORS: usize = 50;
+const MAX_INCLUDE_DEPTH: usize = 16;
+
+impl Interpreter {
+    pub fn new(catalog: Catalog, options: ParseOptions) -> Self {
+        Interpreter { catalog, options, diagnostics: Vec::new(), current: None, include_depth: 0 }
+    }
+
+    pub fn finish(self) -> Result<Parsed, Vec<Diagnostic>> {
+        if self.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            Err(self.diagnostics)
+        } else {
+            Ok(Parsed { catalog: self.catalog, diagnostics: self.diagnostics })
+        }
+    }
+
+    fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Run one file in a fresh session.
+    pub fn run_file(&mut self, file: &SqlFile) {
+        let mut session = Session { search_path: self.options.search_path.clone(), standard_conforming_strings: true };
+        self.run_in_session(file, &mut session);
+    }
+
+    fn run_in_session(&mut self, file: &SqlFile, session: &mut Session) {
+        let mut splitter = Splitter::new(&file.text);
+        while let Some(piece) = splitter.next_piece(session.standard_conforming_strings) {
+            if self.error_count() >= MAX_ERRORS {
+                return;
+            }
+            match piece {
+                Piece::Sql { start, end } => self.run_statement(file, start, &file.text[start..end], session),
+                Piece::Meta { start, end } => self.run_meta(file, start, &file.text[start..end], session),
+                Piece::CopyData { start, .. } => {
+                    self.diagnostics.push(diagnostic_at(
+                        Severity::Note,
+                        file,
+                        start,
+                        "COPY data is not part of the schema and is ignored".into(),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn run_statement(&mut self, file: &SqlFile, offset: usize, text: &str, session: &mut Session) {
+        let tree = match parse_statement(text, session.standard_conforming_strings) {
+            Ok(t) => t,
+            Err((message, at)) => {
+                self.diagnostics.push(diagnostic_at(
+                    Severity::Error,
+                    file,
+                    offset + at.unwrap_or(0),
+                    message,
+                    Some(text),
+                ));
+                return;
+            }
+        };
+        self.current = Some(Current { file: file.clone(), offset, text: text.to_string() });
+        for raw in &tree.stmts {
+            let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
+                continue;
+            };
+            let stmt_offset = raw.stmt_location.max(0) as usize;
+            if let Err(e) = self.apply(node, session) {
+                self.diagnostics.push(diagnostic_at(
+                    Severity::Error,
+                    file,
+                    offset + e.at.unwrap_or(stmt_offset),
+                    e.message,
+                    Some(text),
+                ));
+            }
+        }
+        self.current = None;
+    }
+
+    /// A warning or note about the statement being interpreted.
+    pub(crate) fn report(&mut self, severity: Severity, message: impl Into<String>) {
+        if let Some(c) = &self.current {
+            let d = diagnostic_at(severity, &c.file, c.offset, message.into(), Some(&c.text));
+            self.diagnostics.push(d);
+        } else {
+            self.diagnostics.push(Diagnostic { severity, location: None, message: message.into(), statement: None });
+        }
+    }
+
+    /// psql meta-commands: `\i` / `\ir` are followed; the others are rejected with a message.
+    fn run_meta(&mut self, file: &SqlFile, offset: usize, line: &str, session: &mut Session) {
+        let mut words = line.split_whitespace();
+        let command = words.next().unwrap_or_default();
+        let arg = words.next().map(|a| a.trim_matches('\'').to_string());
+        match (command, arg) {
+            ("\\i" | "\\include" | "\\ir" | "\\include_relative", Some(path)) => {
+                let relative = command.starts_with("\\ir") || command.starts_with("\\include_r");
+                let base = std::path::Path::new(&file.name).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                let target = if relative { base.join(&path) } else { std::path::PathBuf::from(&path) };
+                if self.include_depth >= MAX_INCLUDE_DEPTH {
+                    self.diagnostics.push(diagnostic_at(
+                        Severity::Error,
+                        file,
+                        offset,
+                        format!("{command} nested too deeply (a file including itself?)"),
+                        Some(line),
+                    ));
+                    return;
+                }
+                match std::fs::read_to_string(&target) {
+                    Ok(text) => {
+                        let included = SqlFile { name: target.display().to_string(), text };
+                        self.include_depth += 1;
+                        self.run_in_session(&included, session);
+                        self.include_depth -= 1;
+                    }
+                    Err(e) => self.diagnostics.push(diagnostic_at(
+                        Severity::Error,
+                        file,
+                        offset,
+                        format!("cannot read {}: {e}", target.display()),
+                        Some(line),
+                    )),
+                }
+            }
+            // Session settings that do not change the schema.
+            (
+                "\\set" | "\\unset" | "\\echo" | "\\qecho" | "\\pset" | "\\timing" | "\\restrict" | "\\unrestrict"
+                | "\\encoding" | "\\x" | "\\t" | "\\a" | "\\o" | "\\warn",
+                _,
+            ) => {
+                self.diagnostics.push(diagnostic_at(
+                    Severity::Note,
+                    file,
+                    offset,
+                    format!("psql meta-command {command} does not change the schema and is ignored"),
+                    None,
+                ));
+            }
+            _ => self.diagnostics.push(diagnostic_at(
+                Severity::Error,
+                file,
+                offset,
+                format!("psql meta-command {command} is not supported in schema files"),
+                Some(line),
+            )),
+        }
+    }
+
+    pub(crate) fn scope<'a>(&'a self, session: &'a Session) -> Scope<'a> {
+        Scope::new(&self.catalog, &session.search_path)
+    }
+
+    /// The qualified name a CREATE gives its object.
+    pub(crate) fn creation_name(
+        &self,
+        session: &Session,
+        schema: Option<&str>,
+        name: &str,
+        location: i32,
+    ) -> R<QualifiedName> {
+        let schema = match schema {
+            Some(s) => {
+                if !self.catalog.schemas.contains_key(s) {
+                    return Err(err_at(format!("schema \"{s}\" does not exist"), location));
+                }
+                s.to_string()
+            }
+            None => self
+                .scope(session)
+                .creation_schema()
+                .ok_or_else(|| err_at("no schema has been selected to create in", location))?
+                .to_string(),
+        };
+        Ok(QualifiedName::new(schema, name))
+    }
+
+    pub(crate) fn create_name_from_rv(&self, session: &Session, rv: &pb::RangeVar) -> R<QualifiedName> {
+        let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
+        self.creation_name(session, schema, &rv.relname, rv.location)
+    }
+
+    /// An existing table named by a RangeVar.
+    pub(crate) fn find_table_rv(&self, session: &Session, rv: &pb::RangeVar) -> R<QualifiedName> {
+        let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
+        self.scope(session)
+            .find_table(schema, &rv.relname)
+            .ok_or_else(|| err_at(format!("relation \"{}\" does not exist", rv.relname), rv.location))
+    }
+
+    /// Apply one statement.
+    fn apply(&mut self, node: &N, s: &mut Session) -> R {
+        match node {
+            N::CreateSchemaStmt(st) => self.create_schema(st, s),
+            N::CreateExtensionStmt(st) => self.create_extension(st, s),
+            N::AlterExtensionStmt(st) => self.alter_extension(st),
+            N::CreateEnumStmt(st) => self.create_enum(st, s),
+            N::AlterEnumStmt(st) => self.alter_enum(st, s),
+            N::CreateDomainStmt(st) => self.create_domain(st, s),
+            N::AlterDomainStmt(st) => self.alter_domain(st, s),
+            N::CompositeTypeStmt(st) => self.create_composite(st, s),
+            N::CreateSeqStmt(st) => self.create_sequence(st, s),
+            N::AlterSeqStmt(st) => self.alter_sequence(st, s),
+            N::CreateStmt(st) => self.create_table(st, s),
+            N::AlterTableStmt(st) => self.alter_table(st, s),
+            N::IndexStmt(st) => self.create_index(st, s),
+            N::DropStmt(st) => self.drop(st, s),
+            N::CommentStmt(st) => self.comment(st, s),
+            N::RenameStmt(st) => self.rename(st, s),
+            N::AlterOwnerStmt(st) => self.alter_owner(st, s),
+            N::AlterObjectSchemaStmt(st) => self.alter_object_schema(st, s),
+            N::GrantStmt(st) => self.grant(st, s),
+            N::VariableSetStmt(st) => self.set_variable(st, s),
+            N::SelectStmt(st) => self.select(st, s),
+            N::TransactionStmt(_) => Ok(()),
+            N::InsertStmt(_) | N::UpdateStmt(_) | N::DeleteStmt(_) | N::CopyStmt(_) | N::TruncateStmt(_) => {
+                self.report(Severity::Note, "data statement: not part of the schema, ignored");
+                Ok(())
+            }
+            N::DoStmt(_) => {
+                Err("DO blocks run code tidemark cannot model; move the DDL they run into plain statements".into())
+            }
+            other => Err(format!("unsupported statement: {}", statement_name(other)).into()),
+        }
+    }
+}
+
+/// A readable name for a statement kind (`CreateFunctionStmt` → `CREATE FUNCTION`).
+pub fn statement_name(node: &N) -> String {
+    let known = match node {
+        N::ViewStmt(_) => Some("CREATE VIEW"),
+        N::CreateFunctionStmt(f) if f.is_procedure => Some("CREATE PROCEDURE"),
+        N::CreateFunctionStmt(_) => Some("CREATE FUNCTION"),
+        N::CreateTrigStmt(_) => Some("CREATE TRIGGER"),
+        N::CreatePolicyStmt(_) => Some("CREATE POLICY"),
+        N::CreateTableAsStmt(_) => Some("CREATE MATERIALIZED VIEW / CREATE TABLE AS"),
+        N::DefineStmt(_) => Some("CREATE AGGREGATE / OPERATOR / COLLATION / TEXT SEARCH / TYPE"),
+        N::CreateRoleStmt(_) => Some("CREATE ROLE"),
+        N::AlterDefaultPrivilegesStmt(_) => Some("ALTER DEFAULT PRIVILEGES"),
+        N::RuleStmt(_) => Some("CREATE RULE"),
+        N::CreateEventTrigStmt(_) => Some("CREATE EVENT TRIGGER"),
+        N::CreateStatsStmt(_) => Some("CREATE STATISTICS"),
+        N::CreateCastStmt(_) => Some("CREATE CAST"),
+        N::CreateRangeStmt(_) => Some("CREATE TYPE ... AS RANGE"),
+        N::CreatePlangStmt(_) => Some("CREATE LANGUAGE"),
+        N::CreateForeignTableStmt(_) => Some("CREATE FOREIGN TABLE"),
+        _ => None,
+    };
+    if let Some(k) = known {
+        return k.to_string();
+    }
+    let debug = format!("{node:?}");
+    let kind = debug.split('(').next().unwrap_or_default();
+    let kind = kind.strip_suffix("Stmt").unwrap_or(kind);
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for c in kind.chars() {
+        if c.is_uppercase() && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        word.push(c.to_ascii_uppercase());
+    }
+    words.push(word);
+    words.join(" ")
+}

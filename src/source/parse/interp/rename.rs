@@ -1,0 +1,367 @@
+//! ALTER ... RENAME and SET SCHEMA. The server keeps references by OID, so a renamed object is
+//! still what its dependents point at; the model keeps names, so every reference is rewritten
+//! here: foreign keys, owned sequences, index tables, column types, and expressions (which are
+//! normalized again with the new name, so their keys stay canonical).
+
+use super::misc::object_type_name;
+use super::{err_at, Interpreter, Session, R};
+use crate::model::{
+    ConstraintKind, Expr, ExprSite, IndexTarget, ObjectRef, QualifiedName, TypeBase, TypeKind, TypeRef,
+};
+use crate::normalize::expr::{renamed, Rename};
+use crate::normalize::{ExprContext, Scope};
+use crate::source::parse::ast;
+use pg_query::protobuf::{self as pb, ObjectType};
+
+impl Interpreter {
+    pub(super) fn rename(&mut self, st: &pb::RenameStmt, s: &mut Session) -> R {
+        let kind = ObjectType::try_from(st.rename_type).unwrap_or(ObjectType::Undefined);
+        let rv_parts = st.relation.as_ref().map(ast::range_var_parts);
+        let new = st.newname.clone();
+        match kind {
+            ObjectType::ObjectTable | ObjectType::ObjectSequence | ObjectType::ObjectIndex => {
+                let (schema, name) = rv_parts.ok_or("missing relation")?;
+                let scope = self.scope(s);
+                let obj = if let Some(t) = scope.find_table(schema.as_deref(), &name) {
+                    ObjectRef::Table(t)
+                } else if let Some(q) =
+                    scope.find_sequence(schema.as_deref(), &name).filter(|q| self.catalog.sequences.contains_key(q))
+                {
+                    ObjectRef::Sequence(q)
+                } else if let Some(q) = scope.find_index(schema.as_deref(), &name) {
+                    ObjectRef::Index(q)
+                } else if st.missing_ok {
+                    return Ok(());
+                } else {
+                    return Err(format!("relation \"{name}\" does not exist").into());
+                };
+                let old = match &obj {
+                    ObjectRef::Table(q) | ObjectRef::Sequence(q) | ObjectRef::Index(q) => q.clone(),
+                    _ => unreachable!(),
+                };
+                if self.catalog.relation_name_taken(&old.schema, &new) {
+                    return Err(format!("relation \"{new}\" already exists").into());
+                }
+                let target = QualifiedName::new(old.schema.clone(), new);
+                if let ObjectRef::Index(q) = &obj {
+                    if let Some((table, _)) = self.catalog.constraint_index(q) {
+                        // Renaming a constraint's index renames the constraint.
+                        let table = table.name.clone();
+                        return self.rename_constraint(&table, &q.name, &target.name);
+                    }
+                }
+                self.move_object(&obj, &target, s)
+            }
+            ObjectType::ObjectColumn | ObjectType::ObjectAttribute => {
+                let (schema, name) = rv_parts.ok_or("missing relation")?;
+                if kind == ObjectType::ObjectAttribute || st.relation_type == ObjectType::ObjectType as i32 {
+                    let qn = self
+                        .scope(s)
+                        .find_type(schema.as_deref(), &name)
+                        .ok_or_else(|| format!("type \"{name}\" does not exist"))?;
+                    let attrs = self.composite_mut(&qn)?;
+                    let a = attrs
+                        .iter_mut()
+                        .find(|a| a.name == st.subname)
+                        .ok_or_else(|| format!("attribute \"{}\" does not exist", st.subname))?;
+                    a.name = new;
+                    return Ok(());
+                }
+                let Some(table) = self.scope(s).find_table(schema.as_deref(), &name) else {
+                    if st.missing_ok {
+                        return Ok(());
+                    }
+                    return Err(format!("relation \"{name}\" does not exist").into());
+                };
+                self.rename_column(&table, &st.subname, &new, s)
+            }
+            ObjectType::ObjectTabconstraint => {
+                let (schema, name) = rv_parts.ok_or("missing relation")?;
+                let table = self
+                    .scope(s)
+                    .find_table(schema.as_deref(), &name)
+                    .ok_or_else(|| format!("relation \"{name}\" does not exist"))?;
+                self.rename_constraint(&table, &st.subname, &new)
+            }
+            ObjectType::ObjectSchema => {
+                if self.catalog.schemas.contains_key(&new) {
+                    return Err(format!("schema \"{new}\" already exists").into());
+                }
+                let mut schema = self
+                    .catalog
+                    .schemas
+                    .remove(&st.subname)
+                    .ok_or_else(|| format!("schema \"{}\" does not exist", st.subname))?;
+                schema.name = new.clone();
+                self.catalog.schemas.insert(new.clone(), schema);
+                self.move_schema_contents(&st.subname, &new, s)
+            }
+            ObjectType::ObjectType | ObjectType::ObjectDomain => {
+                let qn = self.type_from_object(st.object.as_deref(), s)?;
+                let target = QualifiedName::new(qn.schema.clone(), new);
+                self.move_object(&ObjectRef::Type(qn), &target, s)
+            }
+            ObjectType::ObjectDomconstraint => {
+                let qn = self.type_from_object(st.object.as_deref(), s)?;
+                let Some(TypeKind::Domain(d)) = self.catalog.types.get_mut(&qn).map(|t| &mut t.kind) else {
+                    return Err(format!("\"{}\" is not a domain", qn.name).into());
+                };
+                let c = d
+                    .checks
+                    .remove(&st.subname)
+                    .ok_or_else(|| format!("constraint \"{}\" does not exist", st.subname))?;
+                d.checks.insert(new, c);
+                Ok(())
+            }
+            other => Err(format!("ALTER {} RENAME is not supported yet", object_type_name(other)).into()),
+        }
+    }
+
+    fn rename_constraint(&mut self, table: &QualifiedName, old: &str, new: &str) -> R {
+        let has_index = self.catalog.tables[table].constraints.get(old).map(|c| c.kind.has_index());
+        match has_index {
+            None => return Err(format!("constraint \"{old}\" for table \"{}\" does not exist", table.name).into()),
+            Some(true) if self.catalog.relation_name_taken(&table.schema, new) => {
+                return Err(format!("relation \"{new}\" already exists").into())
+            }
+            _ => {}
+        }
+        let t = self.catalog.tables.get_mut(table).expect("table");
+        if t.constraints.contains_key(new) {
+            return Err(format!("constraint \"{new}\" for relation \"{}\" already exists", table.name).into());
+        }
+        let mut c = t.constraints.remove(old).expect("checked");
+        c.name = new.to_string();
+        t.constraints.insert(new.to_string(), c);
+        if t.cluster_on.as_deref() == Some(old) {
+            t.cluster_on = Some(new.to_string());
+        }
+        if t.replica_identity == crate::model::ReplicaIdentity::Index(old.to_string()) {
+            t.replica_identity = crate::model::ReplicaIdentity::Index(new.to_string());
+        }
+        Ok(())
+    }
+
+    pub(super) fn rename_column(&mut self, table: &QualifiedName, old: &str, new: &str, s: &Session) -> R {
+        {
+            let t = self.catalog.tables.get_mut(table).expect("table");
+            if t.column(new).is_some() {
+                return Err(format!("column \"{new}\" of relation \"{}\" already exists", table.name).into());
+            }
+            let col = t.column_mut(old).ok_or_else(|| format!("column \"{old}\" does not exist"))?;
+            col.name = new.to_string();
+            let swap = |c: &mut String| {
+                if c == old {
+                    *c = new.to_string();
+                }
+            };
+            for c in t.constraints.values_mut() {
+                match &mut c.kind {
+                    ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => {
+                        k.columns.iter_mut().chain(k.include.iter_mut()).for_each(swap)
+                    }
+                    ConstraintKind::ForeignKey(fk) => {
+                        fk.columns.iter_mut().chain(fk.on_delete_columns.iter_mut()).for_each(swap);
+                        if fk.ref_table == *table {
+                            fk.ref_columns.iter_mut().for_each(swap);
+                        }
+                    }
+                    ConstraintKind::Exclude(x) => {
+                        for (k, _) in &mut x.elements {
+                            if let IndexTarget::Column(c) = &mut k.target {
+                                swap(c);
+                            }
+                        }
+                        x.include.iter_mut().for_each(swap);
+                    }
+                    ConstraintKind::Check { .. } => {}
+                }
+            }
+        }
+        for t in self.catalog.tables.values_mut().filter(|t| t.name != *table) {
+            for c in t.constraints.values_mut() {
+                if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                    if fk.ref_table == *table {
+                        fk.ref_columns.iter_mut().filter(|c| *c == old).for_each(|c| *c = new.to_string());
+                    }
+                }
+            }
+        }
+        for i in self.catalog.indexes.values_mut().filter(|i| i.table == *table) {
+            for k in &mut i.keys {
+                if let IndexTarget::Column(c) = &mut k.target {
+                    if c == old {
+                        *c = new.to_string();
+                    }
+                }
+            }
+            i.include.iter_mut().filter(|c| *c == old).for_each(|c| *c = new.to_string());
+        }
+        for seq in self.catalog.sequences.values_mut() {
+            if let Some((t, c)) = &mut seq.owned_by {
+                if t == table && c == old {
+                    *c = new.to_string();
+                }
+            }
+        }
+        let column = ObjectRef::Column(table.clone(), old.to_string());
+        self.rewrite_exprs(&|e: &Expr| e.refs.contains(&column), &Rename::Column { old, new }, s)
+    }
+
+    /// Give a table, sequence, index or type a new qualified name (RENAME or SET SCHEMA) and
+    /// rewrite every reference to it.
+    pub(super) fn move_object(&mut self, obj: &ObjectRef, new: &QualifiedName, s: &Session) -> R {
+        match obj {
+            ObjectRef::Table(old) => {
+                let mut t = self.catalog.tables.remove(old).expect("table");
+                t.name = new.clone();
+                self.catalog.tables.insert(new.clone(), t);
+                let moved_schema = old.schema != new.schema;
+                for t in self.catalog.tables.values_mut() {
+                    for c in t.constraints.values_mut() {
+                        if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                            if fk.ref_table == *old {
+                                fk.ref_table = new.clone();
+                            }
+                        }
+                    }
+                }
+                let indexes: Vec<QualifiedName> =
+                    self.catalog.indexes.values().filter(|i| i.table == *old).map(|i| i.name.clone()).collect();
+                for iname in indexes {
+                    let mut i = self.catalog.indexes.remove(&iname).expect("index");
+                    i.table = new.clone();
+                    if moved_schema {
+                        i.name.schema = new.schema.clone();
+                    }
+                    self.catalog.indexes.insert(i.name.clone(), i);
+                }
+                let owned: Vec<QualifiedName> = self
+                    .catalog
+                    .sequences
+                    .values()
+                    .filter(|q| q.owned_by.as_ref().is_some_and(|(t, _)| t == old))
+                    .map(|q| q.name.clone())
+                    .collect();
+                for seq in owned {
+                    self.catalog.sequences.get_mut(&seq).expect("seq").owned_by.as_mut().expect("owned").0 =
+                        new.clone();
+                    if moved_schema {
+                        let target = QualifiedName::new(new.schema.clone(), seq.name.clone());
+                        self.move_object(&ObjectRef::Sequence(seq), &target, s)?;
+                    }
+                }
+                if moved_schema {
+                    let t = self.catalog.tables.get_mut(new).expect("table");
+                    for c in &mut t.columns {
+                        if let Some(id) = c.identity.as_mut() {
+                            id.sequence.schema = new.schema.clone();
+                        }
+                    }
+                }
+                // Expressions that name the table, and the table's own (their column refs).
+                let table_ref = ObjectRef::Table(old.clone());
+                self.rewrite_exprs(&|e: &Expr| e.refs.contains(&table_ref), &Rename::Relation { old, new }, s)?;
+                self.rewrite_exprs(
+                    &|e: &Expr| e.refs.iter().any(|r| matches!(r, ObjectRef::Column(t, _) if t == old)),
+                    &Rename::Relation { old, new },
+                    s,
+                )
+            }
+            ObjectRef::Sequence(old) => {
+                let mut q = self.catalog.sequences.remove(old).expect("sequence");
+                q.name = new.clone();
+                self.catalog.sequences.insert(new.clone(), q);
+                let r = ObjectRef::Sequence(old.clone());
+                self.rewrite_exprs(&|e: &Expr| e.refs.contains(&r), &Rename::Relation { old, new }, s)
+            }
+            ObjectRef::Index(old) => {
+                let mut i = self.catalog.indexes.remove(old).expect("index");
+                i.name = new.clone();
+                let table = i.table.clone();
+                self.catalog.indexes.insert(new.clone(), i);
+                if let Some(t) = self.catalog.tables.get_mut(&table) {
+                    if t.cluster_on.as_deref() == Some(&old.name) {
+                        t.cluster_on = Some(new.name.clone());
+                    }
+                    if t.replica_identity == crate::model::ReplicaIdentity::Index(old.name.clone()) {
+                        t.replica_identity = crate::model::ReplicaIdentity::Index(new.name.clone());
+                    }
+                }
+                Ok(())
+            }
+            ObjectRef::Type(old) => {
+                if self.catalog.types.contains_key(new) {
+                    return Err(format!("type \"{}\" already exists", new.name).into());
+                }
+                let mut t = self.catalog.types.remove(old).expect("type");
+                t.name = new.clone();
+                self.catalog.types.insert(new.clone(), t);
+                let fix = |ty: &mut TypeRef| {
+                    if ty.base == TypeBase::User(old.clone()) {
+                        ty.base = TypeBase::User(new.clone());
+                    }
+                };
+                for t in self.catalog.tables.values_mut() {
+                    t.columns.iter_mut().for_each(|c| fix(&mut c.ty));
+                }
+                for t in self.catalog.types.values_mut() {
+                    match &mut t.kind {
+                        TypeKind::Domain(d) => fix(&mut d.base),
+                        TypeKind::Composite { attributes } => attributes.iter_mut().for_each(|a| fix(&mut a.ty)),
+                        TypeKind::Enum { .. } => {}
+                    }
+                }
+                let r = ObjectRef::Type(old.clone());
+                self.rewrite_exprs(&|e: &Expr| e.refs.contains(&r), &Rename::Type { old, new }, s)
+            }
+            other => Err(err_at(format!("cannot move {other}"), -1)),
+        }
+    }
+
+    fn move_schema_contents(&mut self, old: &str, new: &str, s: &Session) -> R {
+        let in_old = |q: &QualifiedName| q.schema == old;
+        let types: Vec<QualifiedName> = self.catalog.types.keys().filter(|q| in_old(q)).cloned().collect();
+        let tables: Vec<QualifiedName> = self.catalog.tables.keys().filter(|q| in_old(q)).cloned().collect();
+        let seqs: Vec<QualifiedName> = self.catalog.sequences.keys().filter(|q| in_old(q)).cloned().collect();
+        for q in types {
+            let n = QualifiedName::new(new, q.name.clone());
+            self.move_object(&ObjectRef::Type(q), &n, s)?;
+        }
+        for q in seqs {
+            let n = QualifiedName::new(new, q.name.clone());
+            self.move_object(&ObjectRef::Sequence(q), &n, s)?;
+        }
+        for q in tables {
+            let n = QualifiedName::new(new, q.name.clone());
+            self.move_object(&ObjectRef::Table(q), &n, s)?;
+        }
+        for e in self.catalog.extensions.values_mut().filter(|e| e.schema == old) {
+            e.schema = new.to_string();
+        }
+        Ok(())
+    }
+
+    /// Normalize again, with `rename` applied, every expression `affected` selects.
+    fn rewrite_exprs(&mut self, affected: &dyn Fn(&Expr) -> bool, rename: &Rename, s: &Session) -> R {
+        let snapshot = self.catalog.clone();
+        let scope = Scope::new(&snapshot, &s.search_path);
+        let mut error = None;
+        self.catalog.exprs_mut(&mut |site: ExprSite, e: &mut Expr| {
+            if error.is_some() || !affected(e) {
+                return;
+            }
+            // The table may itself be the renamed object.
+            let table = site.table.map(|t| match rename {
+                Rename::Relation { old, new } if t == *old => (*new).clone(),
+                _ => t.clone(),
+            });
+            let cx = ExprContext { scope, table: table.as_ref(), target: site.target };
+            match renamed(e, rename, &cx) {
+                Ok(n) => *e = n,
+                Err(err) => error = Some(err),
+            }
+        });
+        error.map_or(Ok(()), |e| Err(e.into()))
+    }
+}

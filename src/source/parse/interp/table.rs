@@ -1,0 +1,448 @@
+//! CREATE TABLE: columns (serial, identity, generated, defaults, collations), column and table
+//! constraints, and the server's rules for them: unnamed constraints are named the way the
+//! server names them (CHECKs first, then the primary key and other index constraints, then
+//! foreign keys), a UNIQUE that repeats another index constraint is dropped, a PRIMARY KEY makes
+//! its columns NOT NULL, NOT VALID means nothing on a new table.
+
+use super::{err_at, Interpreter, Session, R};
+use crate::model::{quote_literal, Column, ConstraintKind, Identity, QualifiedName, Sequence, Storage, Table, TypeRef};
+use crate::normalize::{self, expr::is_null_constant, types::storage_from_char, ExprContext};
+use crate::source::diagnostic::Severity;
+use crate::source::parse::interp::sequence::{apply_options, default_options};
+use crate::source::parse::{ast, build, naming};
+use pg_query::protobuf::node::Node as N;
+use pg_query::protobuf::{self as pb, ConstrType, Node};
+
+/// A constraint met while reading a table definition, named and added once all columns are in.
+pub(super) struct PendingConstraint {
+    pub node: pb::Constraint,
+}
+
+const SERIALS: &[(&str, &str)] = &[
+    ("serial", "integer"),
+    ("serial4", "integer"),
+    ("bigserial", "bigint"),
+    ("serial8", "bigint"),
+    ("smallserial", "smallint"),
+    ("serial2", "smallint"),
+];
+
+fn serial_type(tn: &pb::TypeName) -> Option<&'static str> {
+    if !tn.typmods.is_empty() || !tn.array_bounds.is_empty() {
+        return None;
+    }
+    let names = ast::names(&tn.names);
+    let name = match names.as_slice() {
+        [n] => n,
+        [s, n] if s == "pg_catalog" => n,
+        _ => return None,
+    };
+    SERIALS.iter().find(|(s, _)| s == name).map(|(_, t)| *t)
+}
+
+impl Interpreter {
+    pub(super) fn create_table(&mut self, st: &pb::CreateStmt, s: &mut Session) -> R {
+        let rv = st.relation.as_ref().ok_or("missing table name")?;
+        if st.partspec.is_some() || st.partbound.is_some() {
+            return Err(err_at("partitioned tables and partitions are not supported yet", rv.location));
+        }
+        if !st.inh_relations.is_empty() {
+            return Err(err_at("table inheritance (INHERITS) is not supported yet", rv.location));
+        }
+        if st.of_typename.is_some() {
+            return Err(err_at("typed tables (CREATE TABLE ... OF type) are not supported yet", rv.location));
+        }
+        if rv.relpersistence == "t" {
+            return Err(err_at("temporary tables are not part of a schema", rv.location));
+        }
+        if !st.access_method.is_empty() && st.access_method != "heap" {
+            return Err(err_at(format!("table access method \"{}\" is not supported", st.access_method), rv.location));
+        }
+        let name = self.create_name_from_rv(s, rv)?;
+        if self.catalog.relation_name_taken(&name.schema, &name.name) || self.catalog.types.contains_key(&name) {
+            if st.if_not_exists {
+                self.report(Severity::Note, format!("relation \"{}\" already exists, skipping", name.name));
+                return Ok(());
+            }
+            return Err(err_at(format!("relation \"{}\" already exists", name.name), rv.location));
+        }
+        if !st.tablespacename.is_empty() {
+            self.report(
+                Severity::Warning,
+                format!("tablespace \"{}\" is not modeled; the table is compared without it", st.tablespacename),
+            );
+        }
+        let mut table = Table::new(name);
+        table.unlogged = rv.relpersistence == "u";
+        table.options = build::reloption_map(&st.options);
+        // WITH (OIDS = FALSE) from old dumps: the only value the server still accepts.
+        table.options.remove("oids");
+        let mut pending = Vec::new();
+        let mut taken_names = Vec::new();
+        for elt in &st.table_elts {
+            match elt.node.as_ref() {
+                Some(N::ColumnDef(cd)) => {
+                    if table.column(&cd.colname).is_some() {
+                        return Err(err_at(format!("column \"{}\" specified more than once", cd.colname), cd.location));
+                    }
+                    let column = self.column_def(cd, &table, &mut pending, &mut taken_names, s)?;
+                    table.columns.push(column);
+                }
+                Some(N::Constraint(c)) => pending.push(PendingConstraint { node: (**c).clone() }),
+                Some(N::TableLikeClause(_)) => return Err("CREATE TABLE ... (LIKE ...) is not supported yet".into()),
+                _ => return Err("unsupported table element".into()),
+            }
+        }
+        self.add_constraints(&mut table, pending, true, s)?;
+        self.catalog.tables.insert(table.name.clone(), table);
+        Ok(())
+    }
+
+    /// A column definition (CREATE TABLE, ALTER TABLE ADD COLUMN). Serial sequences are created
+    /// in the catalog right away, as the server creates them before the table; the column's
+    /// constraints are appended to `pending`.
+    pub(super) fn column_def(
+        &mut self,
+        cd: &pb::ColumnDef,
+        table: &Table,
+        pending: &mut Vec<PendingConstraint>,
+        taken_names: &mut Vec<String>,
+        s: &Session,
+    ) -> R<Column> {
+        let tn = cd.type_name.as_ref().ok_or_else(|| err_at("column without type", cd.location))?;
+        let serial = serial_type(tn);
+        let ty = match serial {
+            Some(t) => TypeRef::builtin(t),
+            None => normalize::type_ref(tn, &self.scope(s)).map_err(|e| err_at(e, tn.location))?,
+        };
+        let mut col = Column::new(cd.colname.clone(), ty.clone());
+        if let Some(c) = cd.coll_clause.as_ref() {
+            col.collation = build::collation(&ast::names(&c.collname), &self.scope(s))?;
+        }
+        if !cd.compression.is_empty() && cd.compression != "default" {
+            col.compression = Some(cd.compression.clone());
+        }
+        if !cd.storage_name.is_empty() {
+            col.storage = storage_keyword(&cd.storage_name, &ty);
+        }
+        col.not_null = cd.is_not_null;
+        let schema = table.name.schema.clone();
+        if serial.is_some() {
+            let seq_name = naming::choose_relation_name(
+                &self.catalog,
+                &schema,
+                &table.name.name,
+                Some(&col.name),
+                "seq",
+                false,
+                taken_names,
+            );
+            taken_names.push(seq_name.clone());
+            let seq = QualifiedName::new(schema.clone(), seq_name);
+            self.catalog.sequences.insert(
+                seq.clone(),
+                Sequence {
+                    name: seq.clone(),
+                    options: default_options(ty.clone()),
+                    owned_by: Some((table.name.clone(), col.name.clone())),
+                    owner: None,
+                    comment: None,
+                    acl: None,
+                },
+            );
+            let cx = ExprContext { scope: self.scope(s), table: Some(&table.name), target: Some(&ty) };
+            col.default =
+                Some(build::expr_from_text(&format!("nextval({}::regclass)", quote_literal(&seq.to_string())), &cx)?);
+            col.not_null = true;
+        }
+        let mut last_index: Option<usize> = None;
+        for c in &cd.constraints {
+            let Some(N::Constraint(c)) = c.node.as_ref() else {
+                continue;
+            };
+            let kind = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
+            match kind {
+                ConstrType::ConstrNotnull => col.not_null = true,
+                ConstrType::ConstrNull => col.not_null = false,
+                ConstrType::ConstrDefault => {
+                    if serial.is_some() {
+                        return Err(err_at(
+                            format!("multiple default values specified for column \"{}\"", col.name),
+                            c.location,
+                        ));
+                    }
+                    let cx = ExprContext { scope: self.scope(s), table: Some(&table.name), target: Some(&ty) };
+                    let e = normalize::expr(c.raw_expr.as_deref().ok_or("DEFAULT without expression")?, &cx)?;
+                    col.default = (!is_null_constant(&e)).then_some(e);
+                }
+                ConstrType::ConstrIdentity => {
+                    let mut options = default_options(ty.clone());
+                    let extras = apply_options(&mut options, &c.options, true, &self.scope(s))?;
+                    let sequence = match extras.sequence_name {
+                        Some(names) => {
+                            let (sch, n) = ast::qualified_parts(&names).ok_or("invalid SEQUENCE NAME")?;
+                            QualifiedName::new(sch.unwrap_or_else(|| schema.clone()), n)
+                        }
+                        None => {
+                            let n = naming::choose_relation_name(
+                                &self.catalog,
+                                &schema,
+                                &table.name.name,
+                                Some(&col.name),
+                                "seq",
+                                false,
+                                taken_names,
+                            );
+                            QualifiedName::new(schema.clone(), n)
+                        }
+                    };
+                    taken_names.push(sequence.name.clone());
+                    col.identity = Some(Identity { always: c.generated_when == "a", sequence, options });
+                    col.not_null = true;
+                }
+                ConstrType::ConstrGenerated => {
+                    let cx = ExprContext { scope: self.scope(s), table: Some(&table.name), target: Some(&ty) };
+                    col.generated =
+                        Some(normalize::expr(c.raw_expr.as_deref().ok_or("GENERATED without expression")?, &cx)?);
+                }
+                ConstrType::ConstrCheck
+                | ConstrType::ConstrPrimary
+                | ConstrType::ConstrUnique
+                | ConstrType::ConstrForeign => {
+                    let mut node = (**c).clone();
+                    let column = || Node { node: Some(N::String(pb::String { sval: cd.colname.clone() })) };
+                    match kind {
+                        ConstrType::ConstrPrimary | ConstrType::ConstrUnique => node.keys = vec![column()],
+                        ConstrType::ConstrForeign => node.fk_attrs = vec![column()],
+                        _ => {}
+                    }
+                    pending.push(PendingConstraint { node });
+                    last_index = (kind != ConstrType::ConstrCheck).then(|| pending.len() - 1);
+                }
+                ConstrType::ConstrAttrDeferrable
+                | ConstrType::ConstrAttrNotDeferrable
+                | ConstrType::ConstrAttrDeferred
+                | ConstrType::ConstrAttrImmediate => {
+                    let i = last_index.ok_or_else(|| err_at("misplaced DEFERRABLE clause", c.location))?;
+                    let target = &mut pending[i].node;
+                    match kind {
+                        ConstrType::ConstrAttrDeferrable => target.deferrable = true,
+                        ConstrType::ConstrAttrNotDeferrable => target.deferrable = false,
+                        ConstrType::ConstrAttrDeferred => {
+                            target.initdeferred = true;
+                            target.deferrable = true;
+                        }
+                        _ => target.initdeferred = false,
+                    }
+                }
+                other => return Err(err_at(format!("unsupported column constraint {other:?}"), c.location)),
+            }
+        }
+        if col.identity.is_some() && col.default.is_some() {
+            return Err(err_at(
+                format!("both default and identity specified for column \"{}\"", col.name),
+                cd.location,
+            ));
+        }
+        Ok(col)
+    }
+
+    /// Name and add constraints to a table (new, or being altered), in the server's order.
+    pub(super) fn add_constraints(
+        &mut self,
+        table: &mut Table,
+        pending: Vec<PendingConstraint>,
+        new_table: bool,
+        s: &Session,
+    ) -> R {
+        let schema = table.name.schema.clone();
+        let mut chosen: Vec<String> = table.constraints.keys().cloned().collect();
+        let kind_of = |p: &PendingConstraint| ConstrType::try_from(p.node.contype).unwrap_or(ConstrType::Undefined);
+        let (checks, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|p| kind_of(p) == ConstrType::ConstrCheck);
+        let (fks, indexed): (Vec<_>, Vec<_>) = rest.into_iter().partition(|p| kind_of(p) == ConstrType::ConstrForeign);
+
+        // CHECK constraints: `<table>_<column>_check` when the expression reads one column.
+        for p in checks {
+            let name = if p.node.conname.is_empty() {
+                let cols = p.node.raw_expr.as_deref().map(normalize::expr::referenced_columns).unwrap_or_default();
+                let col = if cols.len() == 1 { Some(cols[0].as_str()) } else { None };
+                naming::choose_constraint_name(&self.catalog, &schema, &table.name.name, col, "check", &chosen)
+            } else {
+                p.node.conname.clone()
+            };
+            self.push_constraint(table, &p.node, name, new_table, &mut chosen, s)?;
+        }
+
+        // Index constraints: the primary key first, repeats of an earlier one dropped.
+        let mut indexed: Vec<pb::Constraint> = indexed.into_iter().map(|p| p.node).collect();
+        if let Some(pk) = indexed.iter().position(|c| c.contype == ConstrType::ConstrPrimary as i32) {
+            let pk = indexed.remove(pk);
+            indexed.insert(0, pk);
+        }
+        let mut kept: Vec<pb::Constraint> = Vec::new();
+        for c in indexed {
+            let same = |p: &pb::Constraint| {
+                p.contype != ConstrType::ConstrExclusion as i32
+                    && c.contype != ConstrType::ConstrExclusion as i32
+                    && ast::names(&p.keys) == ast::names(&c.keys)
+                    && ast::names(&p.including) == ast::names(&c.including)
+                    && p.nulls_not_distinct == c.nulls_not_distinct
+                    && p.deferrable == c.deferrable
+                    && p.initdeferred == c.initdeferred
+            };
+            match kept.iter_mut().find(|p| same(p)) {
+                Some(prior) if prior.conname.is_empty() => prior.conname = c.conname.clone(),
+                Some(_) => {}
+                None => kept.push(c),
+            }
+        }
+        for c in kept {
+            let kind = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
+            if kind == ConstrType::ConstrPrimary && (table.primary_key().is_some()) {
+                return Err(err_at(
+                    format!("multiple primary keys for table \"{}\" are not allowed", table.name.name),
+                    c.location,
+                ));
+            }
+            let name = if !c.conname.is_empty() {
+                c.conname.clone()
+            } else if kind == ConstrType::ConstrPrimary {
+                naming::choose_relation_name(&self.catalog, &schema, &table.name.name, None, "pkey", true, &chosen)
+            } else {
+                let cols: Vec<String> = if kind == ConstrType::ConstrExclusion {
+                    let keys: Vec<Option<String>> = c
+                        .exclusions
+                        .iter()
+                        .map(|pair| match pair.node.as_ref() {
+                            Some(N::List(l)) => match l.items.first().and_then(|n| n.node.as_ref()) {
+                                Some(N::IndexElem(e)) if !e.name.is_empty() => Some(e.name.clone()),
+                                Some(N::IndexElem(e)) => e.expr.as_deref().and_then(naming::figure_colname),
+                                _ => None,
+                            },
+                            _ => None,
+                        })
+                        .collect();
+                    let mut all: Vec<Option<&str>> = keys.iter().map(|k| k.as_deref()).collect();
+                    let include = ast::names(&c.including);
+                    all.extend(include.iter().map(|i| Some(i.as_str())));
+                    naming::index_column_names(&all)
+                } else {
+                    let keys: Vec<String> = ast::names(&c.keys).into_iter().chain(ast::names(&c.including)).collect();
+                    naming::index_column_names(&keys.iter().map(|k| Some(k.as_str())).collect::<Vec<_>>())
+                };
+                let label = if kind == ConstrType::ConstrExclusion { "excl" } else { "key" };
+                naming::choose_relation_name(
+                    &self.catalog,
+                    &schema,
+                    &table.name.name,
+                    Some(&naming::name_addition(&cols)),
+                    label,
+                    true,
+                    &chosen,
+                )
+            };
+            if kind == ConstrType::ConstrPrimary {
+                for col in ast::names(&c.keys) {
+                    table
+                        .column_mut(&col)
+                        .ok_or_else(|| err_at(format!("column \"{col}\" named in key does not exist"), c.location))?
+                        .not_null = true;
+                }
+            }
+            self.push_constraint(table, &c, name, new_table, &mut chosen, s)?;
+        }
+
+        for p in fks {
+            let name = if p.node.conname.is_empty() {
+                let cols = naming::name_addition(&ast::names(&p.node.fk_attrs));
+                naming::choose_constraint_name(&self.catalog, &schema, &table.name.name, Some(&cols), "fkey", &chosen)
+            } else {
+                p.node.conname.clone()
+            };
+            self.push_constraint(table, &p.node, name, new_table, &mut chosen, s)?;
+        }
+        Ok(())
+    }
+
+    fn push_constraint(
+        &self,
+        table: &mut Table,
+        c: &pb::Constraint,
+        name: String,
+        new_table: bool,
+        chosen: &mut Vec<String>,
+        s: &Session,
+    ) -> R {
+        if table.constraints.contains_key(&name) {
+            return Err(err_at(
+                format!("constraint \"{name}\" for relation \"{}\" already exists", table.name.name),
+                c.location,
+            ));
+        }
+        let kind = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
+        if kind != ConstrType::ConstrCheck
+            && kind != ConstrType::ConstrForeign
+            && self.catalog.relation_name_taken(&table.name.schema, &name)
+        {
+            return Err(err_at(format!("relation \"{name}\" already exists"), c.location));
+        }
+        let scope = self.scope(s);
+        let own_pk = table.primary_key().and_then(|pk| match &pk.kind {
+            ConstraintKind::PrimaryKey(k) => Some(k.columns.clone()),
+            _ => None,
+        });
+        let own_name = table.name.clone();
+        let catalog = &self.catalog;
+        let pk_of = move |qn: &QualifiedName| -> Option<Vec<String>> {
+            if *qn == own_name {
+                return own_pk.clone();
+            }
+            catalog.tables.get(qn)?.primary_key().and_then(|pk| match &pk.kind {
+                ConstraintKind::PrimaryKey(k) => Some(k.columns.clone()),
+                _ => None,
+            })
+        };
+        let mut built = build::constraint(c, name.clone(), table, &scope, &pk_of).map_err(|e| err_at(e, c.location))?;
+        for col in constraint_columns(&built.kind) {
+            if table.column(col).is_none() {
+                return Err(err_at(format!("column \"{col}\" named in constraint does not exist"), c.location));
+            }
+        }
+        if new_table {
+            built.validated = true;
+        }
+        chosen.push(name.clone());
+        table.constraints.insert(name, built);
+        Ok(())
+    }
+}
+
+/// The columns of its own table a constraint names.
+pub(super) fn constraint_columns(kind: &ConstraintKind) -> Vec<&String> {
+    match kind {
+        ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => k.columns.iter().chain(k.include.iter()).collect(),
+        ConstraintKind::ForeignKey(f) => f.columns.iter().collect(),
+        ConstraintKind::Exclude(x) => x
+            .elements
+            .iter()
+            .filter_map(|(k, _)| match &k.target {
+                crate::model::IndexTarget::Column(c) => Some(c),
+                _ => None,
+            })
+            .chain(x.include.iter())
+            .collect(),
+        ConstraintKind::Check { .. } => Vec::new(),
+    }
+}
+
+/// `STORAGE x` as the model keeps it: `None` when it is the type's default.
+pub(super) fn storage_keyword(word: &str, ty: &TypeRef) -> Option<Storage> {
+    let st = match word.to_ascii_lowercase().as_str() {
+        "plain" => storage_from_char('p'),
+        "external" => storage_from_char('e'),
+        "extended" => storage_from_char('x'),
+        "main" => storage_from_char('m'),
+        _ => None,
+    }?;
+    (normalize::types::default_storage(ty) != Some(st)).then_some(st)
+}

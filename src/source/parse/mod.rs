@@ -1,0 +1,97 @@
+//! SQL source: parse schema files (or a migration history) with pg_query and interpret them,
+//! statement by statement, into a [`Catalog`] — a small DDL interpreter, so that a schema
+//! directory and a history of migrations go through the same code.
+//!
+//! Each file is its own session, as when psql runs it: `SET search_path` in one file does not
+//! leak into the next. Nothing is skipped silently: a statement that is not understood is an
+//! error naming it, a statement that does not change the schema (data, transaction control) is
+//! a note.
+//!
+//! The builders in [`build`] are shared with `source::introspect`, which feeds them the
+//! catalog's own SQL text (`pg_get_constraintdef`, `pg_get_indexdef`, ...).
+
+pub mod ast;
+pub mod build;
+mod interp;
+pub mod naming;
+mod pg_error;
+mod split;
+
+use super::diagnostic::{abridge, Diagnostic, Location, Severity};
+use crate::model::Catalog;
+pub use interp::Interpreter;
+pub use split::line_col;
+
+/// One SQL file: a display name (its path) and its text.
+#[derive(Clone, Debug)]
+pub struct SqlFile {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParseOptions {
+    /// The search_path each file starts with (the role's or database's setting the files
+    /// assume). Postgres' default is `"$user", public`.
+    pub search_path: Vec<String>,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions { search_path: vec!["$user".into(), "public".into()] }
+    }
+}
+
+/// A parsed source: the catalog and the warnings and notes met on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub catalog: Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Interpret files in order into one catalog, starting from a fresh database's state.
+pub fn parse_files(files: &[SqlFile], options: &ParseOptions) -> Result<Parsed, Vec<Diagnostic>> {
+    parse_files_onto(Catalog::template(), files, options)
+}
+
+/// Interpret files on top of an existing catalog.
+pub fn parse_files_onto(base: Catalog, files: &[SqlFile], options: &ParseOptions) -> Result<Parsed, Vec<Diagnostic>> {
+    let mut interp = Interpreter::new(base, options.clone());
+    for f in files {
+        interp.run_file(f);
+    }
+    interp.finish()
+}
+
+/// Parse one statement's text with pg_query, turning a syntax error into a diagnostic that
+/// points at the offending token.
+pub fn parse_statement(
+    text: &str,
+    standard_conforming_strings: bool,
+) -> Result<pg_query::protobuf::ParseResult, (String, Option<usize>)> {
+    let options = if standard_conforming_strings {
+        pg_query::ParserOptions::DEFAULT
+    } else {
+        pg_query::ParserOptions::DISABLE_STANDARD_CONFORMING_STRINGS
+    };
+    match pg_query::parse(text, options) {
+        Ok(r) => Ok(r.protobuf),
+        Err(e) => Err((pg_error::clean_message(&e.to_string()), pg_error::error_offset(text))),
+    }
+}
+
+pub(crate) fn diagnostic_at(
+    severity: Severity,
+    file: &SqlFile,
+    offset: usize,
+    message: String,
+    statement: Option<&str>,
+) -> Diagnostic {
+    let (line, column) = line_col(&file.text, offset);
+    Diagnostic {
+        severity,
+        location: Some(Location { file: file.name.clone(), line, column }),
+        message,
+        statement: statement.map(abridge),
+    }
+}

@@ -1,0 +1,58 @@
+//! The position of a syntax error. pg_query's Rust API drops the cursor position that
+//! libpg_query reports; this module asks the C library directly (linked by the pg_query crate)
+//! and only on the error path.
+
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int};
+
+#[repr(C)]
+struct PgQueryError {
+    message: *mut c_char,
+    funcname: *mut c_char,
+    filename: *mut c_char,
+    lineno: c_int,
+    cursorpos: c_int,
+    context: *mut c_char,
+}
+
+#[repr(C)]
+struct PgQueryParseResult {
+    parse_tree: *mut c_char,
+    stderr_buffer: *mut c_char,
+    error: *mut PgQueryError,
+}
+
+extern "C" {
+    fn pg_query_parse(input: *const c_char) -> PgQueryParseResult;
+    fn pg_query_free_parse_result(result: PgQueryParseResult);
+}
+
+/// The byte offset in `statement` at which the parser reports its error, if it does.
+pub fn error_offset(statement: &str) -> Option<usize> {
+    let input = CString::new(statement).ok()?;
+    // SAFETY: libpg_query's documented C API; the result is freed by its own function, and the
+    // error struct is only read before that.
+    let cursor = unsafe {
+        let result = pg_query_parse(input.as_ptr());
+        let pos = if result.error.is_null() { 0 } else { (*result.error).cursorpos };
+        pg_query_free_parse_result(result);
+        pos
+    };
+    // cursorpos counts characters from 1.
+    (cursor > 0).then(|| statement.char_indices().nth(cursor as usize - 1).map_or(statement.len(), |(i, _)| i))
+}
+
+/// The error message without pg_query's position-less decoration.
+pub fn clean_message(message: &str) -> String {
+    message.strip_prefix("Invalid statement: ").unwrap_or(message).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_error_token() {
+        let sql = "create table t (a int,, b int)";
+        assert_eq!(super::error_offset(sql), Some(22));
+        assert_eq!(super::error_offset("select 1"), None);
+    }
+}
