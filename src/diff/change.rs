@@ -1,0 +1,415 @@
+//! [`Change`]: the closed set of semantic differences between two catalogs. A change says what
+//! differs, never how to apply it; `plan` turns changes into ordered SQL steps.
+
+use crate::model::{
+    AclKind, Column, Constraint, Extension, Grantee, Index, ObjectRef, Privilege, QualifiedName, Schema, Sequence,
+    SequenceOptions, Table, TypeDef, TypeRef,
+};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Change {
+    CreateSchema(Schema),
+    DropSchema(Schema),
+    CreateExtension(Extension),
+    DropExtension(Extension),
+    AlterExtensionVersion {
+        name: String,
+        version: String,
+    },
+    /// An extension moved to another schema (`ALTER EXTENSION ... SET SCHEMA`).
+    AlterExtensionSchema {
+        name: String,
+        schema: String,
+    },
+
+    CreateType(TypeDef),
+    DropType(TypeDef),
+    /// New enum labels, each with the existing label it goes before or after.
+    AddEnumValue {
+        name: QualifiedName,
+        value: String,
+        position: EnumPosition,
+    },
+    /// An enum that lost or reordered labels, or a domain whose base type changed: the type is
+    /// built anew and the columns that use it are converted.
+    RecreateType {
+        from: TypeDef,
+        to: TypeDef,
+    },
+    AlterDomain {
+        name: QualifiedName,
+        change: DomainChange,
+    },
+    AddAttribute {
+        name: QualifiedName,
+        attribute: crate::model::Attribute,
+    },
+    DropAttribute {
+        name: QualifiedName,
+        attribute: String,
+    },
+    AlterAttributeType {
+        name: QualifiedName,
+        attribute: crate::model::Attribute,
+    },
+
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+    AlterSequence {
+        name: QualifiedName,
+        from: SequenceOptions,
+        to: SequenceOptions,
+    },
+    SetSequenceOwnedBy {
+        name: QualifiedName,
+        from: Option<(QualifiedName, String)>,
+        to: Option<(QualifiedName, String)>,
+    },
+
+    CreateTable(Table),
+    DropTable(Table),
+    AddColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    DropColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    AlterColumnType {
+        table: QualifiedName,
+        column: String,
+        from: Column,
+        to: Column,
+        using: Option<String>,
+    },
+    SetDefault {
+        table: QualifiedName,
+        column: String,
+        from: Option<crate::model::Expr>,
+        to: crate::model::Expr,
+    },
+    DropDefault {
+        table: QualifiedName,
+        column: String,
+        from: crate::model::Expr,
+    },
+    SetNotNull {
+        table: QualifiedName,
+        column: String,
+    },
+    DropNotNull {
+        table: QualifiedName,
+        column: String,
+    },
+    /// `set_not_null`: the column is nullable now, and must not be before it becomes an identity.
+    AddIdentity {
+        table: QualifiedName,
+        column: String,
+        identity: crate::model::Identity,
+        set_not_null: bool,
+    },
+    DropIdentity {
+        table: QualifiedName,
+        column: String,
+    },
+    AlterIdentity {
+        table: QualifiedName,
+        column: String,
+        from: crate::model::Identity,
+        to: crate::model::Identity,
+    },
+    /// A stored generated column becomes a plain one (`DROP EXPRESSION`, values kept).
+    DropGenerated {
+        table: QualifiedName,
+        column: String,
+    },
+    /// A stored generated column's expression changed, or a plain column became generated:
+    /// Postgres 15 cannot alter that in place, so the column is dropped and added again.
+    RegenerateColumn {
+        table: QualifiedName,
+        from: Column,
+        to: Column,
+    },
+    SetColumnStatistics {
+        table: QualifiedName,
+        column: String,
+        value: Option<i32>,
+    },
+    SetColumnStorage {
+        table: QualifiedName,
+        column: String,
+        storage: crate::model::Storage,
+    },
+    SetColumnCompression {
+        table: QualifiedName,
+        column: String,
+        compression: Option<String>,
+    },
+
+    AddConstraint {
+        table: QualifiedName,
+        constraint: Constraint,
+    },
+    DropConstraint {
+        table: QualifiedName,
+        constraint: Constraint,
+    },
+    ValidateConstraint {
+        table: QualifiedName,
+        name: String,
+    },
+    AlterConstraintDeferrable {
+        table: QualifiedName,
+        name: String,
+        deferrable: bool,
+        initially_deferred: bool,
+    },
+
+    CreateIndex(Index),
+    DropIndex(Index),
+    SetIndexOptions {
+        name: QualifiedName,
+        set: Vec<(String, String)>,
+        reset: Vec<String>,
+    },
+
+    SetLogged {
+        table: QualifiedName,
+        unlogged: bool,
+    },
+    SetTableOptions {
+        table: QualifiedName,
+        set: Vec<(String, String)>,
+        reset: Vec<String>,
+    },
+    SetReplicaIdentity {
+        table: QualifiedName,
+        identity: crate::model::ReplicaIdentity,
+    },
+    SetClusterOn {
+        table: QualifiedName,
+        index: Option<String>,
+    },
+
+    Comment {
+        object: ObjectRef,
+        comment: Option<String>,
+    },
+    AlterOwner {
+        object: ObjectRef,
+        owner: String,
+    },
+    /// GRANT privileges on an object (a column: column privileges). `owner` names the role
+    /// that will own the object, for grants to [`Grantee::Owner`]; `None` is the role running
+    /// the migration.
+    Grant {
+        object: ObjectRef,
+        kind: AclKind,
+        grantee: Grantee,
+        owner: Option<String>,
+        privileges: Vec<Privilege>,
+        grantable: bool,
+    },
+    /// REVOKE privileges (or only their grant option).
+    Revoke {
+        object: ObjectRef,
+        kind: AclKind,
+        grantee: Grantee,
+        owner: Option<String>,
+        privileges: Vec<Privilege>,
+        grant_option_only: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum EnumPosition {
+    Before(String),
+    After(String),
+    End,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum DomainChange {
+    SetDefault(crate::model::Expr),
+    DropDefault,
+    SetNotNull,
+    DropNotNull,
+    AddCheck { name: String, check: crate::model::DomainCheck },
+    DropCheck { name: String, check: crate::model::DomainCheck },
+    ValidateCheck { name: String },
+}
+
+impl Change {
+    /// A short description for plan comments and reports: `add column public.users.email`.
+    pub fn describe(&self) -> String {
+        use crate::model::quote_ident as q;
+        match self {
+            Change::CreateSchema(s) => format!("create schema {}", q(&s.name)),
+            Change::DropSchema(s) => format!("drop schema {}", q(&s.name)),
+            Change::CreateExtension(e) => format!("create extension {}", q(&e.name)),
+            Change::DropExtension(e) => format!("drop extension {}", q(&e.name)),
+            Change::AlterExtensionVersion { name, version } => {
+                format!("update extension {} to {version}", q(name))
+            }
+            Change::AlterExtensionSchema { name, schema } => {
+                format!("move extension {} to schema {}", q(name), q(schema))
+            }
+            Change::CreateType(t) => format!("create {} {}", type_word(t), t.name),
+            Change::DropType(t) => format!("drop {} {}", type_word(t), t.name),
+            Change::AddEnumValue { name, value, .. } => {
+                format!("add value '{value}' to enum {name}")
+            }
+            Change::RecreateType { to, .. } => format!("recreate {} {}", type_word(to), to.name),
+            Change::AlterDomain { name, .. } => format!("alter domain {name}"),
+            Change::AddAttribute { name, attribute } => {
+                format!("add attribute {} to type {name}", q(&attribute.name))
+            }
+            Change::DropAttribute { name, attribute } => {
+                format!("drop attribute {} of type {name}", q(attribute))
+            }
+            Change::AlterAttributeType { name, attribute } => {
+                format!("change type of attribute {} of type {name}", q(&attribute.name))
+            }
+            Change::CreateSequence(s) => format!("create sequence {}", s.name),
+            Change::DropSequence(s) => format!("drop sequence {}", s.name),
+            Change::AlterSequence { name, .. } => format!("alter sequence {name}"),
+            Change::SetSequenceOwnedBy { name, .. } => {
+                format!("set owner column of sequence {name}")
+            }
+            Change::CreateTable(t) => format!("create table {}", t.name),
+            Change::DropTable(t) => format!("drop table {}", t.name),
+            Change::AddColumn { table, column } => {
+                format!("add column {table}.{}", q(&column.name))
+            }
+            Change::DropColumn { table, column } => {
+                format!("drop column {table}.{}", q(&column.name))
+            }
+            Change::AlterColumnType { table, column, from, to, .. } => {
+                format!("change type of column {table}.{} from {} to {}", q(column), from.ty, to.ty)
+            }
+            Change::SetDefault { table, column, .. } => {
+                format!("set default of column {table}.{}", q(column))
+            }
+            Change::DropDefault { table, column, .. } => {
+                format!("drop default of column {table}.{}", q(column))
+            }
+            Change::SetNotNull { table, column } => {
+                format!("set not null on column {table}.{}", q(column))
+            }
+            Change::DropNotNull { table, column } => {
+                format!("drop not null on column {table}.{}", q(column))
+            }
+            Change::AddIdentity { table, column, .. } => {
+                format!("make column {table}.{} an identity", q(column))
+            }
+            Change::DropIdentity { table, column } => {
+                format!("drop identity of column {table}.{}", q(column))
+            }
+            Change::AlterIdentity { table, column, .. } => {
+                format!("alter identity of column {table}.{}", q(column))
+            }
+            Change::DropGenerated { table, column } => {
+                format!("drop generation expression of column {table}.{}", q(column))
+            }
+            Change::RegenerateColumn { table, to, .. } => {
+                format!("regenerate column {table}.{}", q(&to.name))
+            }
+            Change::SetColumnStatistics { table, column, .. } => {
+                format!("set statistics of column {table}.{}", q(column))
+            }
+            Change::SetColumnStorage { table, column, .. } => {
+                format!("set storage of column {table}.{}", q(column))
+            }
+            Change::SetColumnCompression { table, column, .. } => {
+                format!("set compression of column {table}.{}", q(column))
+            }
+            Change::AddConstraint { table, constraint } => {
+                format!("add {} constraint {} on {table}", constraint.kind.label(), q(&constraint.name))
+            }
+            Change::DropConstraint { table, constraint } => {
+                format!("drop {} constraint {} on {table}", constraint.kind.label(), q(&constraint.name))
+            }
+            Change::ValidateConstraint { table, name } => {
+                format!("validate constraint {} on {table}", q(name))
+            }
+            Change::AlterConstraintDeferrable { table, name, .. } => {
+                format!("alter constraint {} on {table}", q(name))
+            }
+            Change::CreateIndex(i) => format!("create index {}", i.name),
+            Change::DropIndex(i) => format!("drop index {}", i.name),
+            Change::SetIndexOptions { name, .. } => {
+                format!("set storage parameters of index {name}")
+            }
+            Change::SetLogged { table, unlogged } => {
+                format!("make table {table} {}", if *unlogged { "unlogged" } else { "logged" })
+            }
+            Change::SetTableOptions { table, .. } => {
+                format!("set storage parameters of table {table}")
+            }
+            Change::SetReplicaIdentity { table, .. } => {
+                format!("set replica identity of table {table}")
+            }
+            Change::SetClusterOn { table, .. } => format!("set cluster index of table {table}"),
+            Change::Comment { object, comment } => {
+                format!("{} comment on {object}", if comment.is_some() { "set" } else { "remove" })
+            }
+            Change::AlterOwner { object, owner } => {
+                format!("change owner of {object} to {}", q(owner))
+            }
+            Change::Grant { object, grantee, privileges, .. } => format!(
+                "grant {} on {object} to {}",
+                privileges.iter().map(|p| p.keyword().to_lowercase()).collect::<Vec<_>>().join(", "),
+                grantee_text(grantee)
+            ),
+            Change::Revoke { object, grantee, privileges, grant_option_only, .. } => format!(
+                "revoke {}{} on {object} from {}",
+                if *grant_option_only { "grant option for " } else { "" },
+                privileges.iter().map(|p| p.keyword().to_lowercase()).collect::<Vec<_>>().join(", "),
+                grantee_text(grantee)
+            ),
+        }
+    }
+}
+
+fn grantee_text(g: &Grantee) -> String {
+    match g {
+        Grantee::Owner => "the owner".into(),
+        other => other.to_string(),
+    }
+}
+
+fn type_word(t: &TypeDef) -> &'static str {
+    match t.kind {
+        crate::model::TypeKind::Domain(_) => "domain",
+        crate::model::TypeKind::Enum { .. } => "enum",
+        crate::model::TypeKind::Composite { .. } => "type",
+    }
+}
+
+/// Whether a type change needs a USING clause (no assignment cast), by canonical names.
+pub fn needs_using(from: &TypeRef, to: &TypeRef) -> bool {
+    use crate::model::TypeBase::Builtin;
+    if from.base == to.base && from.array == to.array {
+        return false;
+    }
+    if from.array != to.array {
+        return true;
+    }
+    let (Builtin(a), Builtin(b)) = (&from.base, &to.base) else {
+        return true;
+    };
+    if a == b {
+        return false;
+    }
+    const NUMERIC: &[&str] = &["smallint", "integer", "bigint", "numeric", "real", "double precision"];
+    const TEXT: &[&str] = &["text", "character varying", "character"];
+    // Pairs with an assignment cast: ALTER TYPE converts without being told how.
+    let assignable = (NUMERIC.contains(&a.as_str()) && NUMERIC.contains(&b.as_str()))
+        || TEXT.contains(&b.as_str())
+        || (a.starts_with("timestamp") && b.starts_with("timestamp"))
+        || (a == "date" && b.starts_with("timestamp"))
+        || (a == "cidr" && b == "inet");
+    !assignable
+}

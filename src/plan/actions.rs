@@ -1,0 +1,835 @@
+//! Change → action: the SQL steps of one change, and how it relates to the objects of the two
+//! catalogs. An action *provides* objects (that exist in the new catalog after it), *requires*
+//! objects (that must exist before it), *removes* objects (of the old catalog) and *releases*
+//! objects (old dependencies it stops holding). The graph turns those sets into edges.
+
+use super::sql;
+use super::step::{HazardKind as H, LockLevel as L, Step};
+use crate::diff::{columns_of_type, Change, DomainChange, EnumPosition};
+use crate::model::{
+    quote_ident as q, quote_literal, AclKind, Catalog, ConstraintKind, DepKind, Dependency, Grantee, ObjectRef,
+    Privilege, QualifiedName, TypeBase, TypeKind,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Action {
+    pub steps: Vec<Step>,
+    pub provides: BTreeSet<ObjectRef>,
+    pub requires: BTreeSet<ObjectRef>,
+    pub removes: BTreeSet<ObjectRef>,
+    pub releases: BTreeSet<ObjectRef>,
+    /// Tie-break among actions that are free to run: (stage, kind, object name).
+    pub rank: (u8, u8, String),
+}
+
+/// Dependencies of each object, per catalog.
+pub struct DepIndex {
+    by_object: BTreeMap<ObjectRef, Vec<Dependency>>,
+}
+
+impl DepIndex {
+    pub fn new(catalog: &Catalog) -> DepIndex {
+        let mut by_object: BTreeMap<ObjectRef, Vec<Dependency>> = BTreeMap::new();
+        for d in catalog.dependencies() {
+            by_object.entry(d.from.clone()).or_default().push(d);
+        }
+        DepIndex { by_object }
+    }
+
+    pub fn of(&self, obj: &ObjectRef) -> impl Iterator<Item = &ObjectRef> {
+        self.by_object.get(obj).into_iter().flatten().map(|d| &d.to)
+    }
+
+    fn of_filtered<'a>(
+        &'a self,
+        obj: &ObjectRef,
+        keep: impl Fn(&Dependency) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a ObjectRef> {
+        self.by_object.get(obj).into_iter().flatten().filter(move |d| keep(d)).map(|d| &d.to)
+    }
+}
+
+pub struct Cx<'a> {
+    pub from: &'a Catalog,
+    pub to: &'a Catalog,
+    pub old_deps: &'a DepIndex,
+    pub new_deps: &'a DepIndex,
+    /// Foreign keys dropped by their own step before their table is dropped.
+    pub dropped_separately: &'a BTreeSet<ObjectRef>,
+}
+
+impl Action {
+    fn new(rank: (u8, u8, String)) -> Action {
+        Action {
+            steps: Vec::new(),
+            provides: BTreeSet::new(),
+            requires: BTreeSet::new(),
+            removes: BTreeSet::new(),
+            releases: BTreeSet::new(),
+            rank,
+        }
+    }
+
+    fn step(mut self, s: Step) -> Action {
+        self.steps.push(s);
+        self
+    }
+
+    /// Provide objects and require their new-catalog dependencies.
+    fn provide(mut self, objs: impl IntoIterator<Item = ObjectRef>, cx: &Cx) -> Action {
+        let objs: Vec<ObjectRef> = objs.into_iter().collect();
+        for o in &objs {
+            self.requires.extend(cx.new_deps.of(o).cloned());
+        }
+        self.provides.extend(objs);
+        self.requires.retain(|r| !self.provides.contains(r));
+        self
+    }
+
+    /// Remove objects and release their old-catalog dependencies.
+    fn remove(mut self, objs: impl IntoIterator<Item = ObjectRef>, cx: &Cx) -> Action {
+        let objs: Vec<ObjectRef> = objs.into_iter().collect();
+        for o in &objs {
+            self.releases.extend(cx.old_deps.of(o).cloned());
+        }
+        self.removes.extend(objs);
+        self.releases.retain(|r| !self.removes.contains(r));
+        self
+    }
+
+    fn require(mut self, objs: impl IntoIterator<Item = ObjectRef>) -> Action {
+        self.requires.extend(objs);
+        self
+    }
+
+    fn release(mut self, objs: impl IntoIterator<Item = ObjectRef>) -> Action {
+        self.releases.extend(objs);
+        self
+    }
+}
+
+// Stages: drops first, then in-place changes, then creations, then comments and owners.
+const DROP: u8 = 0;
+const ALTER: u8 = 1;
+const CREATE: u8 = 2;
+const DECORATE: u8 = 3;
+
+fn rank(stage: u8, kind: u8, name: impl std::fmt::Display) -> (u8, u8, String) {
+    (stage, kind, name.to_string())
+}
+
+fn col(t: &QualifiedName, c: &str) -> ObjectRef {
+    ObjectRef::Column(t.clone(), c.to_string())
+}
+
+fn alter_table(t: &QualifiedName, clause: String) -> String {
+    format!("ALTER TABLE {t} {clause}")
+}
+
+/// Sequences owned by a column.
+fn owned_sequences(cat: &Catalog, t: &QualifiedName, c: Option<&str>) -> Vec<ObjectRef> {
+    cat.sequences
+        .values()
+        .filter(|s| s.owned_by.as_ref().is_some_and(|(ot, oc)| ot == t && c.is_none_or(|c| c == oc)))
+        .map(|s| ObjectRef::Sequence(s.name.clone()))
+        .collect()
+}
+
+/// Whether converting a column from one type to another can lose data silently (rounding,
+/// truncation) rather than keep it or fail.
+fn lossy_conversion(from: &crate::model::TypeRef, to: &crate::model::TypeRef) -> bool {
+    use TypeBase::Builtin;
+    if from.array != to.array {
+        return true;
+    }
+    let widening_mod = |a: &str, b: &str| -> bool {
+        let nums = |m: &str| {
+            m.trim_matches(|c| c == '(' || c == ')')
+                .split(',')
+                .filter_map(|x| x.trim().parse::<i64>().ok())
+                .collect::<Vec<_>>()
+        };
+        match (nums(a).as_slice(), nums(b).as_slice()) {
+            (_, []) => true,
+            ([x], [y]) => y >= x,
+            ([p1, s1], [p2, s2]) => s2 >= s1 && p2 - s2 >= p1 - s1,
+            _ => false,
+        }
+    };
+    match (&from.base, &to.base) {
+        (a, b) if a == b => !widening_mod(&from.modifier, &to.modifier),
+        (Builtin(a), Builtin(b)) => {
+            let order = ["smallint", "integer", "bigint", "numeric"];
+            let rank = |x: &str| order.iter().position(|o| *o == x);
+            let text_like = ["text", "character varying"];
+            match (rank(a), rank(b)) {
+                (Some(i), Some(j)) => j < i || (b == "numeric" && !to.modifier.is_empty()),
+                _ => {
+                    let lossless = (text_like.contains(&b.as_str()) && to.modifier.is_empty())
+                        || (a == "real" && b == "double precision")
+                        || (a == "character varying" && b == "text")
+                        || (a == "date" && b.starts_with("timestamp"))
+                        || (a.starts_with("timestamp") && b.starts_with("timestamp"));
+                    !lossless
+                }
+            }
+        }
+        _ => true,
+    }
+}
+
+pub fn action(change: &Change, cx: &Cx) -> Action {
+    let summary = change.describe();
+    let st = |sql: String| Step::new(sql, summary.clone());
+    match change {
+        Change::CreateSchema(s) => Action::new(rank(CREATE, 0, q(&s.name)))
+            .step(st(format!("CREATE SCHEMA {}", q(&s.name))))
+            .provide([ObjectRef::Schema(s.name.clone())], cx),
+        Change::DropSchema(s) => Action::new(rank(DROP, 20, q(&s.name)))
+            .step(st(format!("DROP SCHEMA {}", q(&s.name))))
+            .remove([ObjectRef::Schema(s.name.clone())], cx),
+        Change::CreateExtension(e) => Action::new(rank(CREATE, 1, q(&e.name)))
+            .step(st(sql::create_extension(e)))
+            .provide([ObjectRef::Extension(e.name.clone())], cx),
+        Change::DropExtension(e) => Action::new(rank(DROP, 19, q(&e.name)))
+            .step(st(format!("DROP EXTENSION {}", q(&e.name))))
+            .remove([ObjectRef::Extension(e.name.clone())], cx),
+        Change::AlterExtensionVersion { name, version } => Action::new(rank(ALTER, 1, q(name)))
+            .step(st(format!("ALTER EXTENSION {} UPDATE TO {}", q(name), quote_literal(version))))
+            .require([ObjectRef::Extension(name.clone())]),
+        Change::AlterExtensionSchema { name, schema } => Action::new(rank(ALTER, 1, q(name)))
+            .step(st(format!("ALTER EXTENSION {} SET SCHEMA {}", q(name), q(schema))))
+            .require([ObjectRef::Extension(name.clone()), ObjectRef::Schema(schema.clone())]),
+
+        Change::CreateType(t) => Action::new(rank(CREATE, 2, &t.name))
+            .step(st(sql::create_type(t)))
+            .provide([ObjectRef::Type(t.name.clone())], cx),
+        Change::DropType(t) => Action::new(rank(DROP, 18, &t.name))
+            .step(st(format!("DROP {} {}", t.kind.keyword(), t.name)))
+            .remove([ObjectRef::Type(t.name.clone())], cx),
+        Change::AddEnumValue { name, value, position } => {
+            let pos = match position {
+                EnumPosition::Before(l) => format!(" BEFORE {}", quote_literal(l)),
+                EnumPosition::After(l) => format!(" AFTER {}", quote_literal(l)),
+                EnumPosition::End => String::new(),
+            };
+            Action::new(rank(ALTER, 2, name))
+                .step(
+                    st(format!("ALTER TYPE {name} ADD VALUE {}{pos}", quote_literal(value)))
+                        .non_transactional()
+                        .hazard(H::NonTransactional, "a new enum value cannot be used in the transaction that adds it"),
+                )
+                .require([ObjectRef::Type(name.clone())])
+                .provide([], cx)
+        }
+        Change::RecreateType { from, to } => recreate_type(from, to, cx, &summary),
+        Change::AlterDomain { name, change } => {
+            let (clause, a) = match change {
+                DomainChange::SetDefault(e) => (
+                    format!("SET DEFAULT {}", e.sql),
+                    Action::new(rank(ALTER, 3, name)).require(e.refs.iter().cloned()),
+                ),
+                DomainChange::DropDefault => ("DROP DEFAULT".into(), Action::new(rank(ALTER, 3, name))),
+                DomainChange::SetNotNull => ("SET NOT NULL".into(), Action::new(rank(ALTER, 3, name))),
+                DomainChange::DropNotNull => ("DROP NOT NULL".into(), Action::new(rank(ALTER, 3, name))),
+                DomainChange::AddCheck { name: c, check } => (
+                    format!(
+                        "ADD CONSTRAINT {} CHECK ({}){}",
+                        q(c),
+                        check.expr.sql,
+                        if check.validated { "" } else { " NOT VALID" }
+                    ),
+                    Action::new(rank(CREATE, 3, name)).require(check.expr.refs.iter().cloned()),
+                ),
+                DomainChange::DropCheck { name: c, check } => (
+                    format!("DROP CONSTRAINT {}", q(c)),
+                    Action::new(rank(DROP, 17, name)).release(check.expr.refs.iter().cloned()),
+                ),
+                DomainChange::ValidateCheck { name: c } => {
+                    (format!("VALIDATE CONSTRAINT {}", q(c)), Action::new(rank(ALTER, 3, name)))
+                }
+            };
+            a.step(st(format!("ALTER DOMAIN {name} {clause}"))).require([ObjectRef::Type(name.clone())])
+        }
+        Change::AddAttribute { name, attribute } => {
+            let mut s = format!("ALTER TYPE {name} ADD ATTRIBUTE {} {}", q(&attribute.name), attribute.ty);
+            if let Some(c) = &attribute.collation {
+                s.push_str(&format!(" COLLATE {c}"));
+            }
+            let needs = attribute.ty.user_type().map(|t| ObjectRef::Type(t.clone()));
+            Action::new(rank(ALTER, 2, name)).step(st(s)).require([ObjectRef::Type(name.clone())]).require(needs)
+        }
+        Change::DropAttribute { name, attribute } => Action::new(rank(ALTER, 2, name))
+            .step(
+                st(format!("ALTER TYPE {name} DROP ATTRIBUTE {}", q(attribute)))
+                    .hazard(H::DataLoss, "values of the attribute are lost"),
+            )
+            .require([ObjectRef::Type(name.clone())]),
+        Change::AlterAttributeType { name, attribute } => {
+            let mut s = format!("ALTER TYPE {name} ALTER ATTRIBUTE {} TYPE {}", q(&attribute.name), attribute.ty);
+            if let Some(c) = &attribute.collation {
+                s.push_str(&format!(" COLLATE {c}"));
+            }
+            let needs = attribute.ty.user_type().map(|t| ObjectRef::Type(t.clone()));
+            Action::new(rank(ALTER, 2, name)).step(st(s)).require([ObjectRef::Type(name.clone())]).require(needs)
+        }
+
+        Change::CreateSequence(s) => {
+            // OWNED BY is a step of its own (after the owning column exists).
+            let me = ObjectRef::Sequence(s.name.clone());
+            let mut a = Action::new(rank(CREATE, 4, &s.name)).step(st(sql::create_sequence(s)));
+            if let Some(owner) = &s.owner {
+                a = a.step(
+                    st(format!("ALTER SEQUENCE {} OWNER TO {}", s.name, q(owner)))
+                        .hazard(H::Authorization, format!("{} will be owned by {owner}", s.name)),
+                );
+            }
+            a.provides.insert(me.clone());
+            a.requires.extend(cx.new_deps.of_filtered(&me, |d| d.kind == DepKind::Normal).cloned());
+            a
+        }
+        Change::DropSequence(s) => {
+            let me = ObjectRef::Sequence(s.name.clone());
+            let mut a = Action::new(rank(DROP, 15, &s.name)).step(
+                st(format!("DROP SEQUENCE {}", s.name)).hazard(H::DataLoss, "the sequence's current value is lost"),
+            );
+            a.removes.insert(me.clone());
+            a.releases.extend(cx.old_deps.of_filtered(&me, |d| d.kind == DepKind::Normal).cloned());
+            a
+        }
+        Change::AlterSequence { name, from, to } => {
+            let mut a = Action::new(rank(ALTER, 4, name)).require([ObjectRef::Sequence(name.clone())]);
+            // The current value must stay inside the new bounds: raise it when it is below a
+            // raised MINVALUE (a sequence is never moved backwards, so no value repeats).
+            if to.min > from.min && to.increment > 0 {
+                a = a.step(st(format!(
+                    "SELECT pg_catalog.setval({}, {}, false) FROM {name} WHERE last_value < {}",
+                    quote_literal(&name.to_string()),
+                    to.min,
+                    to.min
+                )));
+            }
+            a.step(st(format!("ALTER SEQUENCE {name} {}", sql::alter_sequence_clauses(from, to).join(" "))))
+        }
+        Change::SetSequenceOwnedBy { name, from, to } => {
+            let target = match to {
+                Some((t, c)) => format!("{t}.{}", q(c)),
+                None => "NONE".into(),
+            };
+            // After owner changes: OWNED BY needs the sequence and table to have one owner.
+            Action::new(rank(DECORATE, 5, name))
+                .step(st(format!("ALTER SEQUENCE {name} OWNED BY {target}")))
+                .require([ObjectRef::Sequence(name.clone())])
+                .require(to.iter().map(|(t, c)| col(t, c)))
+                .release(from.iter().map(|(t, c)| col(t, c)))
+        }
+
+        Change::CreateTable(t) => {
+            let mut objs = vec![ObjectRef::Table(t.name.clone())];
+            for c in &t.columns {
+                objs.push(col(&t.name, &c.name));
+                if c.default.is_some() {
+                    objs.push(ObjectRef::ColumnDefault(t.name.clone(), c.name.clone()));
+                }
+            }
+            objs.extend(t.constraints.keys().map(|k| ObjectRef::Constraint(t.name.clone(), k.clone())));
+            Action::new(rank(CREATE, 5, &t.name)).step(st(sql::create_table(t))).provide(objs, cx)
+        }
+        Change::DropTable(t) => {
+            let mut objs = vec![ObjectRef::Table(t.name.clone())];
+            for c in &t.columns {
+                objs.push(col(&t.name, &c.name));
+                objs.push(ObjectRef::ColumnDefault(t.name.clone(), c.name.clone()));
+            }
+            objs.extend(
+                t.constraints
+                    .keys()
+                    .map(|k| ObjectRef::Constraint(t.name.clone(), k.clone()))
+                    .filter(|o| !cx.dropped_separately.contains(o)),
+            );
+            objs.extend(
+                cx.from.indexes.values().filter(|i| i.table == t.name).map(|i| ObjectRef::Index(i.name.clone())),
+            );
+            objs.extend(owned_sequences(cx.from, &t.name, None));
+            Action::new(rank(DROP, 14, &t.name))
+                .step(
+                    st(format!("DROP TABLE {}", t.name))
+                        .hazard(H::DataLoss, format!("all rows of {} are deleted", t.name))
+                        .lock(L::AccessExclusive),
+                )
+                .remove(objs, cx)
+        }
+        Change::AddColumn { table, column } => {
+            let mut objs = vec![col(table, &column.name)];
+            if column.default.is_some() {
+                objs.push(ObjectRef::ColumnDefault(table.clone(), column.name.clone()));
+            }
+            let mut step = st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, column))))
+                .lock(L::AccessExclusive);
+            let volatile = column.default.as_ref().is_some_and(|d| is_volatile(&d.sql))
+                || column.identity.is_some()
+                || column.generated.is_some();
+            if volatile {
+                step = step.hazard(H::TableRewrite, "the column's values are computed for every existing row");
+            }
+            Action::new(rank(CREATE, 6, format!("{table}.{}", column.name)))
+                .step(step)
+                .provide(objs, cx)
+                .require([ObjectRef::Table(table.clone())])
+        }
+        Change::DropColumn { table, column } => {
+            let mut objs = vec![col(table, &column.name), ObjectRef::ColumnDefault(table.clone(), column.name.clone())];
+            objs.extend(owned_sequences(cx.from, table, Some(&column.name)));
+            Action::new(rank(DROP, 13, format!("{table}.{}", column.name)))
+                .step(
+                    st(alter_table(table, format!("DROP COLUMN {}", q(&column.name))))
+                        .hazard(H::DataLoss, format!("the values of column {} are deleted", q(&column.name)))
+                        .lock(L::AccessExclusive),
+                )
+                .remove(objs, cx)
+        }
+        Change::AlterColumnType { table, column, from, to, using } => {
+            let me = col(table, column);
+            let mut clause = format!("ALTER COLUMN {} TYPE {}", q(column), to.ty);
+            if let Some(c) = &to.collation {
+                clause.push_str(&format!(" COLLATE {c}"));
+            }
+            if let Some(u) = using {
+                clause.push_str(&format!(" USING {u}"));
+            }
+            let mut step = st(alter_table(table, clause)).lock(L::AccessExclusive).hazard(
+                H::TableRewrite,
+                format!(
+                    "changing {} from {} to {} may rewrite the table and rebuild its indexes",
+                    q(column),
+                    from.ty,
+                    to.ty
+                ),
+            );
+            if lossy_conversion(&from.ty, &to.ty) {
+                step = step
+                    .hazard(H::DataLoss, format!("converting {} to {} may truncate or round values", from.ty, to.ty));
+            }
+            // The old default may not cast to the new type: it is dropped first and the desired
+            // one set after.
+            let default = ObjectRef::ColumnDefault(table.clone(), column.clone());
+            let mut a = Action::new(rank(ALTER, 6, format!("{table}.{column}")));
+            let mut removed = vec![me.clone()];
+            let mut provided = vec![me];
+            if from.default.is_some() {
+                a = a.step(
+                    st(alter_table(table, format!("ALTER COLUMN {} DROP DEFAULT", q(column)))).lock(L::AccessExclusive),
+                );
+                removed.push(default.clone());
+            }
+            a = a.step(step);
+            if let Some(d) = &to.default {
+                if from.default.is_some() {
+                    a = a.step(
+                        st(alter_table(table, format!("ALTER COLUMN {} SET DEFAULT {}", q(column), d.sql)))
+                            .lock(L::AccessExclusive),
+                    );
+                    provided.push(default);
+                }
+            }
+            a.remove(removed, cx).provide(provided, cx)
+        }
+        Change::SetDefault { table, column, from, to } => {
+            let me = ObjectRef::ColumnDefault(table.clone(), column.clone());
+            let mut a = Action::new(rank(ALTER, 7, format!("{table}.{column}")))
+                .step(
+                    st(alter_table(table, format!("ALTER COLUMN {} SET DEFAULT {}", q(column), to.sql)))
+                        .lock(L::AccessExclusive),
+                )
+                .provide([me], cx)
+                .require([col(table, column)]);
+            if let Some(f) = from {
+                a = a.release(f.refs.iter().cloned());
+            }
+            a
+        }
+        Change::DropDefault { table, column, .. } => Action::new(rank(DROP, 12, format!("{table}.{column}")))
+            .step(st(alter_table(table, format!("ALTER COLUMN {} DROP DEFAULT", q(column)))).lock(L::AccessExclusive))
+            .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
+        Change::SetNotNull { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
+            .step(
+                st(alter_table(table, format!("ALTER COLUMN {} SET NOT NULL", q(column))))
+                    .lock(L::AccessExclusive)
+                    .hazard(H::ValidationScan, "the whole table is scanned for NULLs while writes are blocked"),
+            )
+            .require([col(table, column)]),
+        Change::DropNotNull { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
+            .step(st(alter_table(table, format!("ALTER COLUMN {} DROP NOT NULL", q(column)))).lock(L::AccessExclusive))
+            .require([col(table, column)]),
+        Change::AddIdentity { table, column, identity, set_not_null } => {
+            let mut a = Action::new(rank(ALTER, 8, format!("{table}.{column}"))).require([col(table, column)]);
+            if *set_not_null {
+                a = a.step(
+                    st(alter_table(table, format!("ALTER COLUMN {} SET NOT NULL", q(column))))
+                        .lock(L::AccessExclusive)
+                        .hazard(H::ValidationScan, "the whole table is scanned for NULLs while writes are blocked"),
+                );
+            }
+            a.step(
+                st(alter_table(
+                    table,
+                    format!("ALTER COLUMN {} ADD {}", q(column), sql::identity_clause(table, column, identity)),
+                ))
+                .lock(L::AccessExclusive),
+            )
+        }
+        Change::DropIdentity { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
+            .step(st(alter_table(table, format!("ALTER COLUMN {} DROP IDENTITY", q(column)))).lock(L::AccessExclusive))
+            .require([col(table, column)]),
+        Change::AlterIdentity { table, column, from, to } => {
+            let mut clauses = Vec::new();
+            if from.always != to.always {
+                clauses.push(format!("SET GENERATED {}", if to.always { "ALWAYS" } else { "BY DEFAULT" }));
+            }
+            clauses.extend(
+                sql::alter_sequence_clauses(&from.options, &to.options).into_iter().map(|c| format!("SET {c}")),
+            );
+            let mut a = Action::new(rank(ALTER, 8, format!("{table}.{column}"))).require([col(table, column)]);
+            if !clauses.is_empty() {
+                a = a.step(
+                    st(alter_table(table, format!("ALTER COLUMN {} {}", q(column), clauses.join(" "))))
+                        .lock(L::AccessExclusive),
+                );
+            }
+            if from.sequence != to.sequence {
+                a = a.step(st(format!("ALTER SEQUENCE {} RENAME TO {}", from.sequence, q(&to.sequence.name))));
+            }
+            a
+        }
+        Change::DropGenerated { table, column } => Action::new(rank(ALTER, 6, format!("{table}.{column}")))
+            .step(
+                st(alter_table(table, format!("ALTER COLUMN {} DROP EXPRESSION", q(column)))).lock(L::AccessExclusive),
+            )
+            .require([col(table, column)]),
+        Change::RegenerateColumn { table, from, to } => {
+            let me = col(table, &to.name);
+            let mut objs = vec![me.clone()];
+            if to.default.is_some() {
+                objs.push(ObjectRef::ColumnDefault(table.clone(), to.name.clone()));
+            }
+            let loss = if from.generated.is_some() {
+                "the column's values are computed again"
+            } else {
+                "the column's stored values are replaced by computed ones"
+            };
+            Action::new(rank(ALTER, 6, format!("{table}.{}", to.name)))
+                .step(
+                    st(alter_table(table, format!("DROP COLUMN {}", q(&from.name))))
+                        .lock(L::AccessExclusive)
+                        .hazard(if from.generated.is_some() { H::TableRewrite } else { H::DataLoss }, loss),
+                )
+                .step(
+                    st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, to))))
+                        .lock(L::AccessExclusive)
+                        .hazard(H::TableRewrite, "the column is computed for every row"),
+                )
+                .remove([me.clone(), ObjectRef::ColumnDefault(table.clone(), from.name.clone())], cx)
+                .provide(objs, cx)
+        }
+        Change::SetColumnStatistics { table, column, value } => {
+            Action::new(rank(DECORATE, 1, format!("{table}.{column}")))
+                .step(
+                    st(alter_table(
+                        table,
+                        format!("ALTER COLUMN {} SET STATISTICS {}", q(column), value.unwrap_or(-1)),
+                    ))
+                    .lock(L::ShareUpdateExclusive),
+                )
+                .require([col(table, column)])
+        }
+        Change::SetColumnStorage { table, column, storage } => {
+            Action::new(rank(DECORATE, 1, format!("{table}.{column}")))
+                .step(
+                    st(alter_table(table, format!("ALTER COLUMN {} SET STORAGE {}", q(column), storage.keyword())))
+                        .lock(L::AccessExclusive),
+                )
+                .require([col(table, column)])
+        }
+        Change::SetColumnCompression { table, column, compression } => {
+            Action::new(rank(DECORATE, 1, format!("{table}.{column}")))
+                .step(
+                    st(alter_table(
+                        table,
+                        format!(
+                            "ALTER COLUMN {} SET COMPRESSION {}",
+                            q(column),
+                            compression.as_deref().unwrap_or("default")
+                        ),
+                    ))
+                    .lock(L::AccessExclusive),
+                )
+                .require([col(table, column)])
+        }
+
+        Change::AddConstraint { table, constraint } => {
+            let me = ObjectRef::Constraint(table.clone(), constraint.name.clone());
+            let def = sql::constraint_definition(constraint);
+            let mut step =
+                st(alter_table(table, format!("ADD CONSTRAINT {} {def}", q(&constraint.name)))).lock(match constraint
+                    .kind
+                {
+                    ConstraintKind::ForeignKey(_) => L::ShareRowExclusive,
+                    _ => L::AccessExclusive,
+                });
+            let new_table = !cx.from.tables.contains_key(table);
+            if !new_table {
+                step = match &constraint.kind {
+                    ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) | ConstraintKind::Exclude(_) => {
+                        step.hazard(H::IndexBuild, "the constraint's index is built while writes are blocked")
+                    }
+                    _ if constraint.validated => {
+                        step.hazard(H::ValidationScan, "existing rows are checked while writes are blocked")
+                    }
+                    _ => step,
+                };
+            }
+            let rank_kind = if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) { 8 } else { 7 };
+            Action::new(rank(CREATE, rank_kind, format!("{table}.{}", constraint.name))).step(step).provide([me], cx)
+        }
+        Change::DropConstraint { table, constraint } => {
+            Action::new(rank(DROP, 10, format!("{table}.{}", constraint.name)))
+                .step(
+                    st(alter_table(table, format!("DROP CONSTRAINT {}", q(&constraint.name)))).lock(L::AccessExclusive),
+                )
+                .remove([ObjectRef::Constraint(table.clone(), constraint.name.clone())], cx)
+        }
+        Change::ValidateConstraint { table, name } => Action::new(rank(ALTER, 9, format!("{table}.{name}")))
+            .step(st(alter_table(table, format!("VALIDATE CONSTRAINT {}", q(name)))).lock(L::ShareUpdateExclusive))
+            .require([ObjectRef::Constraint(table.clone(), name.clone())]),
+        Change::AlterConstraintDeferrable { table, name, deferrable, initially_deferred } => {
+            let clause = match (deferrable, initially_deferred) {
+                (false, _) => "NOT DEFERRABLE",
+                (true, false) => "DEFERRABLE INITIALLY IMMEDIATE",
+                (true, true) => "DEFERRABLE INITIALLY DEFERRED",
+            };
+            Action::new(rank(ALTER, 9, format!("{table}.{name}")))
+                .step(st(alter_table(table, format!("ALTER CONSTRAINT {} {clause}", q(name)))))
+                .require([ObjectRef::Constraint(table.clone(), name.clone())])
+        }
+
+        Change::CreateIndex(i) => {
+            let mut step = st(sql::create_index(i, false)).lock(L::Share);
+            if cx.from.tables.contains_key(&i.table) {
+                step = step.hazard(H::IndexBuild, "the index is built while writes to the table are blocked");
+            }
+            Action::new(rank(CREATE, 7, &i.name)).step(step).provide([ObjectRef::Index(i.name.clone())], cx)
+        }
+        Change::DropIndex(i) => Action::new(rank(DROP, 11, &i.name))
+            .step(st(format!("DROP INDEX {}", i.name)).lock(L::AccessExclusive))
+            .remove([ObjectRef::Index(i.name.clone())], cx),
+        Change::SetIndexOptions { name, set, reset } => {
+            let mut a = Action::new(rank(ALTER, 10, name)).require([ObjectRef::Index(name.clone())]);
+            if !set.is_empty() {
+                a = a.step(st(format!("ALTER INDEX {name} SET ({})", sql::option_pairs(set))));
+            }
+            if !reset.is_empty() {
+                a = a.step(st(format!("ALTER INDEX {name} RESET ({})", reset.join(", "))));
+            }
+            a
+        }
+
+        Change::SetLogged { table, unlogged } => Action::new(rank(ALTER, 5, table))
+            .step(
+                st(alter_table(table, if *unlogged { "SET UNLOGGED".into() } else { "SET LOGGED".into() }))
+                    .lock(L::AccessExclusive)
+                    .hazard(H::TableRewrite, "the table is rewritten"),
+            )
+            .require([ObjectRef::Table(table.clone())]),
+        Change::SetTableOptions { table, set, reset } => {
+            let mut a = Action::new(rank(ALTER, 5, table)).require([ObjectRef::Table(table.clone())]);
+            if !set.is_empty() {
+                a = a.step(
+                    st(alter_table(table, format!("SET ({})", sql::option_pairs(set)))).lock(L::ShareUpdateExclusive),
+                );
+            }
+            if !reset.is_empty() {
+                a = a.step(
+                    st(alter_table(table, format!("RESET ({})", reset.join(", ")))).lock(L::ShareUpdateExclusive),
+                );
+            }
+            a
+        }
+        Change::SetReplicaIdentity { table, identity } => {
+            use crate::model::ReplicaIdentity as R;
+            let (clause, needs) = match identity {
+                R::Default => ("REPLICA IDENTITY DEFAULT".to_string(), None),
+                R::Full => ("REPLICA IDENTITY FULL".to_string(), None),
+                R::Nothing => ("REPLICA IDENTITY NOTHING".to_string(), None),
+                R::Index(i) => (format!("REPLICA IDENTITY USING INDEX {}", q(i)), Some(index_object(cx.to, table, i))),
+            };
+            Action::new(rank(DECORATE, 2, table))
+                .step(st(alter_table(table, clause)).lock(L::AccessExclusive))
+                .require([ObjectRef::Table(table.clone())])
+                .require(needs)
+        }
+        Change::SetClusterOn { table, index } => {
+            let (clause, needs) = match index {
+                Some(i) => (format!("CLUSTER ON {}", q(i)), Some(index_object(cx.to, table, i))),
+                None => ("SET WITHOUT CLUSTER".to_string(), None),
+            };
+            Action::new(rank(DECORATE, 2, table))
+                .step(st(alter_table(table, clause)).lock(L::ShareUpdateExclusive))
+                .require([ObjectRef::Table(table.clone())])
+                .require(needs)
+        }
+
+        Change::Comment { object, comment } => {
+            let text = comment.as_deref().map_or("NULL".to_string(), quote_literal);
+            Action::new(rank(DECORATE, 5, object))
+                .step(st(format!("COMMENT ON {} IS {text}", comment_target(object, cx.to))))
+                .require([object.clone()])
+        }
+        Change::Grant { object, kind, grantee, owner, privileges, grantable } => {
+            let (what, on) = privilege_target(object, *kind, privileges, cx.to);
+            let option = if *grantable { " WITH GRANT OPTION" } else { "" };
+            Action::new(rank(DECORATE, 7, object))
+                .step(
+                    st(format!("GRANT {what} ON {on} TO {}{option}", grantee_sql(grantee, owner)))
+                        .hazard(H::Authorization, summary.clone()),
+                )
+                .require([object.clone()])
+        }
+        Change::Revoke { object, kind, grantee, owner, privileges, grant_option_only } => {
+            let (what, on) = privilege_target(object, *kind, privileges, cx.to);
+            let option = if *grant_option_only { "GRANT OPTION FOR " } else { "" };
+            Action::new(rank(DECORATE, 6, object))
+                .step(
+                    st(format!("REVOKE {option}{what} ON {on} FROM {}", grantee_sql(grantee, owner)))
+                        .hazard(H::Authorization, summary.clone()),
+                )
+                .require([object.clone()])
+        }
+        Change::AlterOwner { object, owner } => Action::new(rank(DECORATE, 4, object))
+            .step(
+                st(format!("ALTER {} OWNER TO {}", owner_target(object, cx.to), q(owner)))
+                    .hazard(H::Authorization, format!("{object} will be owned by {owner}")),
+            )
+            .require([object.clone()]),
+    }
+}
+
+/// A volatile default (`now()` is stable, fine) rewrites the table when a column is added.
+fn is_volatile(sql: &str) -> bool {
+    let s = sql.to_ascii_lowercase();
+    ["random(", "gen_random_uuid(", "uuid_generate", "clock_timestamp(", "nextval(", "timeofday("]
+        .iter()
+        .any(|f| s.contains(f))
+}
+
+/// The object an index name designates on a table: a constraint's index or a plain index.
+fn index_object(cat: &Catalog, table: &QualifiedName, index: &str) -> ObjectRef {
+    if cat.tables.get(table).is_some_and(|t| t.constraints.contains_key(index)) {
+        ObjectRef::Constraint(table.clone(), index.to_string())
+    } else {
+        ObjectRef::Index(QualifiedName::new(table.schema.clone(), index))
+    }
+}
+
+fn comment_target(obj: &ObjectRef, cat: &Catalog) -> String {
+    match obj {
+        ObjectRef::Schema(s) => format!("SCHEMA {}", q(s)),
+        ObjectRef::Extension(e) => format!("EXTENSION {}", q(e)),
+        ObjectRef::Type(t) => format!("{} {t}", cat.types.get(t).map_or("TYPE", |t| t.kind.keyword())),
+        ObjectRef::Sequence(s) => format!("SEQUENCE {s}"),
+        ObjectRef::Table(t) => format!("TABLE {t}"),
+        ObjectRef::Column(t, c) | ObjectRef::ColumnDefault(t, c) => format!("COLUMN {t}.{}", q(c)),
+        ObjectRef::Constraint(t, c) => format!("CONSTRAINT {} ON {t}", q(c)),
+        ObjectRef::Index(i) => format!("INDEX {i}"),
+    }
+}
+
+fn grantee_sql(g: &Grantee, owner: &Option<String>) -> String {
+    match g {
+        Grantee::Owner => owner.as_deref().map_or("CURRENT_ROLE".to_string(), q),
+        Grantee::Public => "PUBLIC".into(),
+        Grantee::Role(r) => q(r),
+    }
+}
+
+/// `SELECT, INSERT` and `TABLE public.t` (or `SELECT (c)` and the table, for a column).
+fn privilege_target(obj: &ObjectRef, kind: AclKind, privileges: &[Privilege], cat: &Catalog) -> (String, String) {
+    let list =
+        |suffix: &str| privileges.iter().map(|p| format!("{}{suffix}", p.keyword())).collect::<Vec<_>>().join(", ");
+    match obj {
+        ObjectRef::Column(t, c) => (list(&format!(" ({})", q(c))), format!("TABLE {t}")),
+        ObjectRef::Schema(s) => (list(""), format!("SCHEMA {}", q(s))),
+        ObjectRef::Type(t) => (
+            list(""),
+            format!(
+                "{} {t}",
+                if matches!(cat.types.get(t).map(|t| &t.kind), Some(TypeKind::Domain(_))) { "DOMAIN" } else { "TYPE" }
+            ),
+        ),
+        ObjectRef::Table(t) => (list(""), format!("TABLE {t}")),
+        ObjectRef::Sequence(s) => (list(""), format!("SEQUENCE {s}")),
+        other => (list(""), format!("{} {other}", kind.object_keyword())),
+    }
+}
+
+fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
+    match obj {
+        ObjectRef::Schema(s) => format!("SCHEMA {}", q(s)),
+        ObjectRef::Type(t) => format!("{} {t}", cat.types.get(t).map_or("TYPE", |t| t.kind.keyword())),
+        ObjectRef::Sequence(s) => format!("SEQUENCE {s}"),
+        ObjectRef::Table(t) => format!("TABLE {t}"),
+        other => format!("{other}"),
+    }
+}
+
+/// An enum that loses or reorders labels, or a domain whose base changed, is rebuilt: the old
+/// type is renamed out of the way, the new one created, the columns converted, the old dropped.
+fn recreate_type(from: &crate::model::TypeDef, to: &crate::model::TypeDef, cx: &Cx, summary: &str) -> Action {
+    let name = &to.name;
+    let old_name = temporary_name(&name.name, "old");
+    let old = QualifiedName::new(name.schema.clone(), old_name.clone());
+    let st = |sql: String| Step::new(sql, summary.to_string());
+    let mut a = Action::new(rank(ALTER, 2, name))
+        .step(st(format!("ALTER {} {name} RENAME TO {}", from.kind.keyword(), q(&old_name))))
+        .step(st(sql::create_type(to)));
+    let mut lost = Vec::new();
+    if let (TypeKind::Enum { labels: a_labels }, TypeKind::Enum { labels: b_labels }) = (&from.kind, &to.kind) {
+        lost = a_labels.iter().filter(|l| !b_labels.contains(l)).cloned().collect();
+    }
+    let mut columns = Vec::new();
+    for (table, c) in columns_of_type(cx.to, name) {
+        let was = cx.from.tables.get(table).and_then(|t| t.column(&c.name)).and_then(|c| c.ty.user_type().cloned());
+        if was.as_ref() != Some(name) {
+            continue;
+        }
+        let via = match &from.kind {
+            TypeKind::Domain(d) => d.base.to_string(),
+            _ => "text".to_string(),
+        };
+        let arr = if c.ty.array { "[]" } else { "" };
+        let using = format!("{}::{via}{arr}::{}", q(&c.name), c.ty);
+        let mut step = st(alter_table(table, format!("ALTER COLUMN {} TYPE {} USING {using}", q(&c.name), c.ty)))
+            .lock(L::AccessExclusive)
+            .hazard(H::TableRewrite, format!("column {} is converted to the new type", q(&c.name)));
+        if !lost.is_empty() {
+            step = step.hazard(
+                H::DataLoss,
+                format!("rows holding removed labels ({}) make the conversion fail", lost.join(", ")),
+            );
+        }
+        a = a.step(step);
+        columns.push(col(table, &c.name));
+    }
+    a = a.step(st(format!("DROP {} {old}", from.kind.keyword())));
+    let me = ObjectRef::Type(name.clone());
+    a.remove([me.clone()], cx).provide([me], cx).require(columns)
+}
+
+/// `name__suffix`, shortened to fit Postgres' 63-byte identifiers.
+fn temporary_name(name: &str, suffix: &str) -> String {
+    let tail = format!("__{suffix}");
+    let mut head = name.to_string();
+    while head.len() + tail.len() > 63 {
+        head.pop();
+    }
+    head + &tail
+}

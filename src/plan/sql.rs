@@ -1,0 +1,330 @@
+//! DDL text for model objects. Every name is quoted with `quote_ident` and schema-qualified;
+//! expressions are written from their normalized `sql`, so a statement means the same under
+//! any search_path.
+
+use crate::model::{
+    quote_ident as q, quote_literal, Column, Constraint, ConstraintKind, Extension, Index, IndexKey, IndexStorage,
+    IndexTarget, QualifiedName, Sequence, SequenceOptions, Table, TypeDef, TypeKind,
+};
+use std::collections::BTreeMap;
+
+/// `WITH (a = 1, b = 'x y')` option values.
+fn option_value(v: &str) -> String {
+    if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+        v.to_string()
+    } else {
+        quote_literal(v)
+    }
+}
+
+pub fn options_list(options: &BTreeMap<String, String>) -> String {
+    options.iter().map(|(k, v)| format!("{k} = {}", option_value(v))).collect::<Vec<_>>().join(", ")
+}
+
+pub fn option_pairs(set: &[(String, String)]) -> String {
+    set.iter().map(|(k, v)| format!("{k} = {}", option_value(v))).collect::<Vec<_>>().join(", ")
+}
+
+fn columns(cols: &[String]) -> String {
+    cols.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+}
+
+pub fn create_extension(e: &Extension) -> String {
+    let mut s = format!("CREATE EXTENSION IF NOT EXISTS {}", q(&e.name));
+    if e.schema != "pg_catalog" {
+        s.push_str(&format!(" WITH SCHEMA {}", q(&e.schema)));
+    }
+    if let Some(v) = &e.version {
+        s.push_str(&format!(" VERSION {}", quote_literal(v)));
+    }
+    s
+}
+
+/// Sequence options that differ from what `AS type INCREMENT BY n` implies.
+pub fn sequence_options(o: &SequenceOptions, for_identity: bool) -> Vec<String> {
+    let implied = SequenceOptions::implied(o.data_type.clone(), o.increment);
+    let mut out = Vec::new();
+    if !for_identity && !o.data_type.is_builtin("bigint") {
+        out.push(format!("AS {}", o.data_type));
+    }
+    if o.increment != 1 {
+        out.push(format!("INCREMENT BY {}", o.increment));
+    }
+    if o.min != implied.min {
+        out.push(format!("MINVALUE {}", o.min));
+    }
+    if o.max != implied.max {
+        out.push(format!("MAXVALUE {}", o.max));
+    }
+    let implied_start = if o.increment > 0 { o.min } else { o.max };
+    if o.start != implied_start {
+        out.push(format!("START WITH {}", o.start));
+    }
+    if o.cache != 1 {
+        out.push(format!("CACHE {}", o.cache));
+    }
+    if o.cycle {
+        out.push("CYCLE".into());
+    }
+    out
+}
+
+pub fn create_sequence(s: &Sequence) -> String {
+    let opts = sequence_options(&s.options, false);
+    if opts.is_empty() {
+        format!("CREATE SEQUENCE {}", s.name)
+    } else {
+        format!("CREATE SEQUENCE {} {}", s.name, opts.join(" "))
+    }
+}
+
+/// `ALTER SEQUENCE` clauses turning `from` into `to`.
+pub fn alter_sequence_clauses(from: &SequenceOptions, to: &SequenceOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    let type_changed = from.data_type != to.data_type;
+    if type_changed {
+        out.push(format!("AS {}", to.data_type));
+    }
+    if from.increment != to.increment {
+        out.push(format!("INCREMENT BY {}", to.increment));
+    }
+    if type_changed || from.min != to.min {
+        out.push(format!("MINVALUE {}", to.min));
+    }
+    if type_changed || from.max != to.max {
+        out.push(format!("MAXVALUE {}", to.max));
+    }
+    if from.start != to.start {
+        out.push(format!("START WITH {}", to.start));
+    }
+    if from.cache != to.cache {
+        out.push(format!("CACHE {}", to.cache));
+    }
+    if from.cycle != to.cycle {
+        out.push(if to.cycle { "CYCLE".into() } else { "NO CYCLE".into() });
+    }
+    out
+}
+
+pub fn create_type(t: &TypeDef) -> String {
+    match &t.kind {
+        TypeKind::Enum { labels } => {
+            let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
+            format!("CREATE TYPE {} AS ENUM ({})", t.name, labels.join(", "))
+        }
+        TypeKind::Composite { attributes } => {
+            let attrs: Vec<String> = attributes
+                .iter()
+                .map(|a| {
+                    let mut s = format!("{} {}", q(&a.name), a.ty);
+                    if let Some(c) = &a.collation {
+                        s.push_str(&format!(" COLLATE {c}"));
+                    }
+                    s
+                })
+                .collect();
+            format!("CREATE TYPE {} AS ({})", t.name, attrs.join(", "))
+        }
+        TypeKind::Domain(d) => {
+            let mut s = format!("CREATE DOMAIN {} AS {}", t.name, d.base);
+            if let Some(c) = &d.collation {
+                s.push_str(&format!(" COLLATE {c}"));
+            }
+            if let Some(e) = &d.default {
+                s.push_str(&format!(" DEFAULT {}", e.sql));
+            }
+            if d.not_null {
+                s.push_str(" NOT NULL");
+            }
+            for (name, c) in &d.checks {
+                s.push_str(&format!(" CONSTRAINT {} CHECK ({})", q(name), c.expr.sql));
+                if !c.validated {
+                    s.push_str(" NOT VALID");
+                }
+            }
+            s
+        }
+    }
+}
+
+pub fn identity_clause(table: &QualifiedName, column: &str, id: &crate::model::Identity) -> String {
+    let mut opts = Vec::new();
+    let default_name = crate::model::QualifiedName::new(table.schema.clone(), format!("{}_{}_seq", table.name, column));
+    if id.sequence != default_name {
+        opts.push(format!("SEQUENCE NAME {}", id.sequence));
+    }
+    opts.extend(sequence_options(&id.options, true));
+    let mut s = format!("GENERATED {} AS IDENTITY", if id.always { "ALWAYS" } else { "BY DEFAULT" });
+    if !opts.is_empty() {
+        s.push_str(&format!(" ({})", opts.join(" ")));
+    }
+    s
+}
+
+/// A column as written in CREATE TABLE or ADD COLUMN.
+pub fn column_definition(table: &QualifiedName, c: &Column) -> String {
+    let mut s = format!("{} {}", q(&c.name), c.ty);
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {coll}"));
+    }
+    if let Some(comp) = &c.compression {
+        s.push_str(&format!(" COMPRESSION {comp}"));
+    }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.sql));
+    }
+    if let Some(id) = &c.identity {
+        s.push(' ');
+        s.push_str(&identity_clause(table, &c.name, id));
+    }
+    if let Some(d) = &c.default {
+        s.push_str(&format!(" DEFAULT {}", d.sql));
+    }
+    if c.not_null && c.identity.is_none() {
+        s.push_str(" NOT NULL");
+    }
+    s
+}
+
+fn index_storage(st: &IndexStorage) -> String {
+    let mut s = String::new();
+    if !st.options.is_empty() {
+        s.push_str(&format!(" WITH ({})", options_list(&st.options)));
+    }
+    if let Some(ts) = &st.tablespace {
+        s.push_str(&format!(" USING INDEX TABLESPACE {}", q(ts)));
+    }
+    s
+}
+
+pub fn index_key(k: &IndexKey) -> String {
+    let mut s = match &k.target {
+        IndexTarget::Column(c) => q(c),
+        IndexTarget::Expr(e) => format!("({})", e.sql),
+    };
+    if let Some(c) = &k.collation {
+        s.push_str(&format!(" COLLATE {c}"));
+    }
+    if let Some(op) = &k.opclass {
+        s.push_str(&format!(" {}", q(op)));
+        if !k.opclass_options.is_empty() {
+            s.push_str(&format!(" ({})", options_list(&k.opclass_options)));
+        }
+    }
+    if k.descending {
+        s.push_str(" DESC");
+    }
+    if k.nulls_first != k.descending {
+        s.push_str(if k.nulls_first { " NULLS FIRST" } else { " NULLS LAST" });
+    }
+    s
+}
+
+/// The constraint as written after `CONSTRAINT name`.
+pub fn constraint_definition(c: &Constraint) -> String {
+    let mut s = match &c.kind {
+        ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => {
+            let mut s = if matches!(c.kind, ConstraintKind::PrimaryKey(_)) {
+                "PRIMARY KEY".to_string()
+            } else if k.nulls_not_distinct {
+                "UNIQUE NULLS NOT DISTINCT".to_string()
+            } else {
+                "UNIQUE".to_string()
+            };
+            s.push_str(&format!(" ({})", columns(&k.columns)));
+            if !k.include.is_empty() {
+                s.push_str(&format!(" INCLUDE ({})", columns(&k.include)));
+            }
+            s.push_str(&index_storage(&k.index));
+            s
+        }
+        ConstraintKind::Check { expr, no_inherit } => {
+            format!("CHECK ({}){}", expr.sql, if *no_inherit { " NO INHERIT" } else { "" })
+        }
+        ConstraintKind::ForeignKey(fk) => {
+            let mut s = format!(
+                "FOREIGN KEY ({}) REFERENCES {} ({})",
+                columns(&fk.columns),
+                fk.ref_table,
+                columns(&fk.ref_columns)
+            );
+            if fk.match_full {
+                s.push_str(" MATCH FULL");
+            }
+            if fk.on_update != crate::model::FkAction::NoAction {
+                s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+            }
+            if fk.on_delete != crate::model::FkAction::NoAction {
+                s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+                if !fk.on_delete_columns.is_empty() {
+                    s.push_str(&format!(" ({})", columns(&fk.on_delete_columns)));
+                }
+            }
+            s
+        }
+        ConstraintKind::Exclude(x) => {
+            let elems: Vec<String> = x.elements.iter().map(|(k, op)| format!("{} WITH {op}", index_key(k))).collect();
+            let mut s = format!("EXCLUDE USING {} ({})", x.method, elems.join(", "));
+            if !x.include.is_empty() {
+                s.push_str(&format!(" INCLUDE ({})", columns(&x.include)));
+            }
+            s.push_str(&index_storage(&x.index));
+            if let Some(p) = &x.predicate {
+                s.push_str(&format!(" WHERE ({})", p.sql));
+            }
+            s
+        }
+    };
+    if c.deferrable {
+        s.push_str(" DEFERRABLE");
+        if c.initially_deferred {
+            s.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    if !c.validated {
+        s.push_str(" NOT VALID");
+    }
+    s
+}
+
+pub fn create_table(t: &Table) -> String {
+    let mut items: Vec<String> = t.columns.iter().map(|c| column_definition(&t.name, c)).collect();
+    for c in t.constraints.values() {
+        items.push(format!("CONSTRAINT {} {}", q(&c.name), constraint_definition(c)));
+    }
+    let body = if items.is_empty() { "()".to_string() } else { format!("(\n    {}\n)", items.join(",\n    ")) };
+    let mut s = format!("CREATE {}TABLE {} {body}", if t.unlogged { "UNLOGGED " } else { "" }, t.name);
+    if !t.options.is_empty() {
+        s.push_str(&format!(" WITH ({})", options_list(&t.options)));
+    }
+    s
+}
+
+pub fn create_index(i: &Index, concurrently: bool) -> String {
+    let keys: Vec<String> = i.keys.iter().map(index_key).collect();
+    let mut s = format!(
+        "CREATE {}INDEX {}{} ON {} USING {} ({})",
+        if i.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
+        q(&i.name.name),
+        i.table,
+        i.method,
+        keys.join(", ")
+    );
+    if !i.include.is_empty() {
+        s.push_str(&format!(" INCLUDE ({})", columns(&i.include)));
+    }
+    if i.nulls_not_distinct {
+        s.push_str(" NULLS NOT DISTINCT");
+    }
+    if !i.options.is_empty() {
+        s.push_str(&format!(" WITH ({})", options_list(&i.options)));
+    }
+    if let Some(ts) = &i.tablespace {
+        s.push_str(&format!(" TABLESPACE {}", q(ts)));
+    }
+    if let Some(p) = &i.predicate {
+        s.push_str(&format!(" WHERE {}", p.sql));
+    }
+    s
+}

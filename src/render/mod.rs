@@ -1,0 +1,51 @@
+//! Plans as text: an SQL script with a comment before each statement naming its change and
+//! hazards. No timestamps, no random names: the same plan renders to the same bytes.
+
+use crate::plan::{HazardKind, Plan, Step};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Counts of each hazard kind in a plan, in a stable order.
+pub fn hazard_summary(plan: &Plan) -> BTreeMap<HazardKind, usize> {
+    let mut counts = BTreeMap::new();
+    for s in &plan.steps {
+        let mut kinds: Vec<HazardKind> = s.hazards.iter().map(|h| h.kind).collect();
+        kinds.dedup();
+        for k in kinds {
+            *counts.entry(k).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+pub fn hazard_summary_line(plan: &Plan) -> String {
+    let counts = hazard_summary(plan);
+    if counts.is_empty() {
+        "none".to_string()
+    } else {
+        counts.iter().map(|(k, n)| format!("{} ({n})", k.name())).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn step_comment(s: &Step) -> String {
+    let mut c = format!("-- {}", s.summary);
+    for h in &s.hazards {
+        let _ = write!(c, "\n--   hazard: {}: {}", h.kind.name(), h.message);
+    }
+    c
+}
+
+/// The plan as an SQL script; `header` lines are written as comments first.
+pub fn sql_script(plan: &Plan, header: &[String]) -> String {
+    let mut out = String::new();
+    for line in header {
+        let _ = writeln!(out, "-- {line}");
+    }
+    if !header.is_empty() {
+        out.push('\n');
+    }
+    for s in &plan.steps {
+        let _ = writeln!(out, "{}\n{};\n", step_comment(s), s.sql);
+    }
+    out
+}
