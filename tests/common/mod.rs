@@ -1,0 +1,91 @@
+//! Helpers shared by the test binaries. Tests go through these few `check_*`-style functions
+//! rather than the library API directly, so a refactor touches one place.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use tidemark::diff::{diff, DiffOptions};
+use tidemark::model::Catalog;
+use tidemark::plan::{plan, Plan};
+use tidemark::source::parse::ParseOptions;
+
+/// A diff fixture: `fixtures/diff/<kind>/<case>/{from.sql,to.sql}`.
+#[derive(Clone, Debug)]
+pub struct Fixture {
+    pub name: String,
+    pub dir: PathBuf,
+}
+
+impl Fixture {
+    pub fn source_file(&self) -> PathBuf {
+        self.dir.join("from.sql")
+    }
+    pub fn target_file(&self) -> PathBuf {
+        self.dir.join("to.sql")
+    }
+    /// A FIXME file marks a case we do not handle yet: it stays in the suite, and the test
+    /// expects it to fail until the FIXME is removed.
+    pub fn known_failure(&self) -> Option<String> {
+        std::fs::read_to_string(self.dir.join("FIXME")).ok()
+    }
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every fixture, sorted.
+pub fn fixtures() -> Vec<Fixture> {
+    let base = root().join("fixtures/diff");
+    let mut out = Vec::new();
+    for kind in sorted_dirs(&base) {
+        for case in sorted_dirs(&kind) {
+            let name = format!(
+                "{}/{}",
+                kind.file_name().unwrap().to_string_lossy(),
+                case.file_name().unwrap().to_string_lossy()
+            );
+            out.push(Fixture { name, dir: case });
+        }
+    }
+    assert!(!out.is_empty(), "no fixtures found under {}", base.display());
+    out
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn parse(path: &Path) -> Result<Catalog, String> {
+    tidemark::source::load_sql(path, &ParseOptions::default()).map(|l| l.catalog).map_err(|e| e.to_string())
+}
+
+pub fn plan_between(from: &Catalog, to: &Catalog, ignore_owners: bool) -> Result<Plan, String> {
+    let changes = diff(from, to, &DiffOptions { ignore_owners });
+    plan(&changes, from, to).map_err(|e| e.to_string())
+}
+
+pub fn render(p: &Plan) -> String {
+    tidemark::render::sql_script(p, &[])
+}
+
+/// The SQL statements of a plan, for reports in failures.
+pub fn statements(p: &Plan) -> String {
+    p.steps.iter().map(|s| format!("{};", s.sql)).collect::<Vec<_>>().join("\n")
+}
+
+/// The catalog without what schema files do not state unless they choose to: owners,
+/// extension versions and extension comments (set by the extension's own script).
+pub fn without_unstated(c: &Catalog) -> Catalog {
+    let mut c = c.clone();
+    for e in c.extensions.values_mut() {
+        e.version = None;
+        e.comment = None;
+    }
+    c
+}

@@ -1,0 +1,99 @@
+//! The test binary's PostgreSQL: one throwaway server (see `tidemark::pgserver`), a database
+//! per test, statements applied one by one in autocommit like psql would.
+
+use libtest_mimic::Failed;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tidemark::model::Catalog;
+use tidemark::pgserver::TempServer;
+use tidemark::plan::Plan;
+
+/// Roles the fixtures may name (cluster-wide, created once).
+pub const ROLES: &[&str] = &["tidemark_app", "tidemark_owner", "tidemark_reader"];
+
+pub struct Pg {
+    server: std::sync::Mutex<TempServer>,
+    url: String,
+    socket: String,
+    counter: AtomicUsize,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Pg {
+    pub fn start() -> Result<Pg, String> {
+        let server = TempServer::start().map_err(|e| e.to_string())?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let pg = Pg {
+            url: server.url("postgres"),
+            socket: server.socket_dir().display().to_string(),
+            server: std::sync::Mutex::new(server),
+            counter: AtomicUsize::new(0),
+            rt,
+        };
+        let roles: Vec<String> = ROLES.iter().map(|r| format!("CREATE ROLE {r};")).collect();
+        pg.execute("postgres", &roles.join("\n"))?;
+        Ok(pg)
+    }
+
+    fn db_url(&self, db: &str) -> String {
+        format!("postgresql://postgres@localhost/{db}?host={}&port=5432", self.socket)
+    }
+
+    fn execute(&self, db: &str, sql: &str) -> Result<(), String> {
+        let url = if db == "postgres" { self.url.clone() } else { self.db_url(db) };
+        self.rt.block_on(async {
+            let client = tidemark::source::introspect::connect(&url).await.map_err(|e| e.to_string())?;
+            client.batch_execute(sql).await.map_err(|e| tidemark::source::introspect::error_text(&e))
+        })
+    }
+
+    /// A fresh database holding the SQL of `file`.
+    pub fn database_with(&self, file: &Path) -> Result<String, Failed> {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let db = format!("t{n}");
+        self.execute("postgres", &format!("CREATE DATABASE {db} TEMPLATE template0"))?;
+        let sql = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        self.execute(&db, &sql).map_err(|e| format!("loading {}: {e}", file.display()))?;
+        Ok(db)
+    }
+
+    pub fn drop_database(&self, db: &str) {
+        let _ = self.execute("postgres", &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    }
+
+    pub fn introspect(&self, db: &str) -> Result<Catalog, Failed> {
+        let url = self.db_url(db);
+        self.rt
+            .block_on(async {
+                let client = tidemark::source::introspect::connect(&url).await?;
+                tidemark::source::introspect::introspect(&client).await
+            })
+            .map_err(|e| Failed::from(e.to_string()))
+    }
+
+    /// Run a plan's statements one by one (autocommit), stopping at the first error.
+    pub fn apply(&self, db: &str, plan: &Plan) -> Result<(), Failed> {
+        let url = self.db_url(db);
+        self.rt.block_on(async {
+            let client = tidemark::source::introspect::connect(&url).await.map_err(|e| Failed::from(e.to_string()))?;
+            for s in &plan.steps {
+                client.batch_execute(&s.sql).await.map_err(|e| {
+                    Failed::from(format!("{};\nfailed: {}", s.sql, tidemark::source::introspect::error_text(&e)))
+                })?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.server.lock() {
+            s.stop();
+        }
+    }
+}
