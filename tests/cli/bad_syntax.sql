@@ -1,0 +1,6 @@
+CREATE TABLE ok (id int);
+
+CREATE TABLE broken (
+    id int,,
+    name text
+);
