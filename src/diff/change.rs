@@ -2,8 +2,9 @@
 //! differs, never how to apply it; `plan` turns changes into ordered SQL steps.
 
 use crate::model::{
-    AclKind, Column, Constraint, Extension, Grantee, Index, ObjectRef, Privilege, QualifiedName, Schema, Sequence,
-    SequenceOptions, Table, TypeDef, TypeRef,
+    AclKind, Aggregate, Column, Constraint, EventTrigger, Extension, Function, Grantee, Index, ObjectRef, Policy,
+    Privilege, QualifiedName, Schema, Sequence, SequenceOptions, Table, Trigger, TriggerEnabled, TypeDef, TypeRef,
+    View,
 };
 use serde::Serialize;
 
@@ -193,6 +194,63 @@ pub enum Change {
         index: Option<String>,
     },
 
+    CreateView(View),
+    DropView(View),
+    /// `CREATE OR REPLACE VIEW`: the same columns first, maybe more after them.
+    ReplaceView {
+        from: View,
+        to: View,
+    },
+    /// A materialized view becomes populated (REFRESH) or not (REFRESH ... WITH NO DATA).
+    RefreshView {
+        name: QualifiedName,
+        populated: bool,
+    },
+
+    CreateFunction(Function),
+    DropFunction(Function),
+    /// `CREATE OR REPLACE FUNCTION`: same signature and result, new body or attributes.
+    ReplaceFunction {
+        from: Function,
+        to: Function,
+    },
+    CreateAggregate(Aggregate),
+    DropAggregate(Aggregate),
+
+    CreateTrigger(Trigger),
+    DropTrigger(Trigger),
+    /// `CREATE OR REPLACE TRIGGER` (not for constraint triggers).
+    ReplaceTrigger {
+        from: Trigger,
+        to: Trigger,
+    },
+    SetTriggerEnabled {
+        table: QualifiedName,
+        name: String,
+        enabled: TriggerEnabled,
+    },
+    CreateEventTrigger(EventTrigger),
+    DropEventTrigger(EventTrigger),
+    SetEventTriggerEnabled {
+        name: String,
+        enabled: TriggerEnabled,
+    },
+
+    CreatePolicy(Policy),
+    DropPolicy(Policy),
+    AlterPolicy {
+        from: Policy,
+        to: Policy,
+    },
+    SetRowSecurity {
+        table: QualifiedName,
+        enabled: bool,
+    },
+    SetForceRowSecurity {
+        table: QualifiedName,
+        forced: bool,
+    },
+
     Comment {
         object: ObjectRef,
         comment: Option<String>,
@@ -352,6 +410,33 @@ impl Change {
                 format!("set replica identity of table {table}")
             }
             Change::SetClusterOn { table, .. } => format!("set cluster index of table {table}"),
+            Change::CreateView(v) => format!("create {} {}", view_word(v), v.name),
+            Change::DropView(v) => format!("drop {} {}", view_word(v), v.name),
+            Change::ReplaceView { to, .. } => format!("replace view {}", to.name),
+            Change::RefreshView { name, populated } => {
+                format!("refresh materialized view {name}{}", if *populated { "" } else { " with no data" })
+            }
+            Change::CreateFunction(f) => format!("create {} {}", routine_word(f), f.id),
+            Change::DropFunction(f) => format!("drop {} {}", routine_word(f), f.id),
+            Change::ReplaceFunction { to, .. } => format!("replace {} {}", routine_word(to), to.id),
+            Change::CreateAggregate(a) => format!("create aggregate {}", a.id),
+            Change::DropAggregate(a) => format!("drop aggregate {}", a.id),
+            Change::CreateTrigger(t) => format!("create trigger {} on {}", q(&t.name), t.table),
+            Change::DropTrigger(t) => format!("drop trigger {} on {}", q(&t.name), t.table),
+            Change::ReplaceTrigger { to, .. } => format!("replace trigger {} on {}", q(&to.name), to.table),
+            Change::SetTriggerEnabled { table, name, .. } => format!("set when trigger {} on {table} fires", q(name)),
+            Change::CreateEventTrigger(t) => format!("create event trigger {}", q(&t.name)),
+            Change::DropEventTrigger(t) => format!("drop event trigger {}", q(&t.name)),
+            Change::SetEventTriggerEnabled { name, .. } => format!("set when event trigger {} fires", q(name)),
+            Change::CreatePolicy(p) => format!("create policy {} on {}", q(&p.name), p.table),
+            Change::DropPolicy(p) => format!("drop policy {} on {}", q(&p.name), p.table),
+            Change::AlterPolicy { to, .. } => format!("alter policy {} on {}", q(&to.name), to.table),
+            Change::SetRowSecurity { table, enabled } => {
+                format!("{} row level security on {table}", if *enabled { "enable" } else { "disable" })
+            }
+            Change::SetForceRowSecurity { table, forced } => {
+                format!("{} row level security on {table}", if *forced { "force" } else { "stop forcing" })
+            }
             Change::Comment { object, comment } => {
                 format!("{} comment on {object}", if comment.is_some() { "set" } else { "remove" })
             }
@@ -370,6 +455,22 @@ impl Change {
                 grantee_text(grantee)
             ),
         }
+    }
+}
+
+fn view_word(v: &View) -> &'static str {
+    if v.materialized {
+        "materialized view"
+    } else {
+        "view"
+    }
+}
+
+fn routine_word(f: &Function) -> &'static str {
+    if f.procedure {
+        "procedure"
+    } else {
+        "function"
     }
 }
 

@@ -5,6 +5,8 @@
 //! (`None` = whatever the migrating role gets), an extension's version and comment.
 
 mod change;
+mod invalidate;
+mod routines;
 mod table;
 mod types;
 
@@ -44,6 +46,11 @@ impl Cx<'_> {
         self.sequences();
         self.tables();
         self.indexes();
+        self.functions();
+        self.views();
+        self.triggers();
+        self.policies();
+        self.recreate_dependents();
     }
 
     pub(crate) fn push(&mut self, c: Change) {

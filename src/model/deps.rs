@@ -199,7 +199,13 @@ impl Catalog {
         }
         for i in self.indexes.values() {
             let me = ObjectRef::Index(i.name.clone());
-            e.add(&me, ObjectRef::Table(i.table.clone()), DepKind::Auto);
+            // Materialized views have indexes too.
+            let owner = if self.views.contains_key(&i.table) {
+                ObjectRef::View(i.table.clone())
+            } else {
+                ObjectRef::Table(i.table.clone())
+            };
+            e.add(&me, owner, DepKind::Auto);
             for k in &i.keys {
                 key_deps(&mut e, &me, &i.table, &k.target);
                 opclass_deps(&mut e, &me, k, &exts);
@@ -209,6 +215,76 @@ impl Catalog {
             }
             if let Some(p) = &i.predicate {
                 e.expr(&me, p, DepKind::Auto);
+            }
+        }
+        for v in self.views.values() {
+            let me = ObjectRef::View(v.name.clone());
+            e.add(&me, ObjectRef::Schema(v.name.schema.clone()), DepKind::Normal);
+            for r in &v.query.refs {
+                e.add(&me, r.clone(), DepKind::Normal);
+            }
+        }
+        for f in self.functions.values() {
+            let me = ObjectRef::Function(f.id.clone());
+            e.add(&me, ObjectRef::Schema(f.id.name.schema.clone()), DepKind::Normal);
+            for a in &f.args {
+                e.ty(&me, &a.ty, &exts);
+                if let Some(d) = &a.default {
+                    e.expr(&me, d, DepKind::Normal);
+                }
+            }
+            match &f.returns {
+                Some(super::Returns::Type { ty, .. }) => e.ty(&me, ty, &exts),
+                Some(super::Returns::Table(cols)) => cols.iter().for_each(|(_, t)| e.ty(&me, t, &exts)),
+                None => {}
+            }
+            if let super::FunctionBody::Atomic(stmts) = &f.body {
+                for q in stmts {
+                    for r in &q.refs {
+                        e.add(&me, r.clone(), DepKind::Normal);
+                    }
+                }
+            }
+        }
+        for a in self.aggregates.values() {
+            let me = ObjectRef::Aggregate(a.id.clone());
+            e.add(&me, ObjectRef::Schema(a.id.name.schema.clone()), DepKind::Normal);
+            for t in &a.args {
+                e.ty(&me, t, &exts);
+            }
+            for f in self.functions.keys() {
+                if a.options.values().any(|v| *v == f.name.to_string()) {
+                    e.add(&me, ObjectRef::Function(f.clone()), DepKind::Normal);
+                }
+            }
+        }
+        for t in self.triggers.values() {
+            let me = ObjectRef::Trigger(t.table.clone(), t.name.clone());
+            let on = if self.views.contains_key(&t.table) {
+                ObjectRef::View(t.table.clone())
+            } else {
+                ObjectRef::Table(t.table.clone())
+            };
+            e.add(&me, on, DepKind::Auto);
+            e.add(&me, ObjectRef::Function(t.function.clone()), DepKind::Normal);
+            for c in &t.columns {
+                e.add(&me, ObjectRef::Column(t.table.clone(), c.clone()), DepKind::Auto);
+            }
+            if let Some(w) = &t.when {
+                e.expr(&me, w, DepKind::Auto);
+            }
+            if let Some(from) = t.constraint.as_ref().and_then(|c| c.from.as_ref()) {
+                e.add(&me, ObjectRef::Table(from.clone()), DepKind::Auto);
+            }
+        }
+        for t in self.event_triggers.values() {
+            e.add(&ObjectRef::EventTrigger(t.name.clone()), ObjectRef::Function(t.function.clone()), DepKind::Normal);
+        }
+        for p in self.policies.values() {
+            let me = ObjectRef::Policy(p.table.clone(), p.name.clone());
+            e.add(&me, ObjectRef::Table(p.table.clone()), DepKind::Auto);
+            for x in p.using.iter().chain(p.with_check.iter()) {
+                e.expr(&me, x, DepKind::Auto);
             }
         }
         e.0

@@ -6,29 +6,39 @@
 //! cannot know are `Option`s whose `None` means "not stated" and is documented on the field.
 
 mod deps;
+mod derived;
 mod expr;
 mod index;
 mod names;
 mod object;
 mod privileges;
+mod routine;
 mod schema;
 mod sequence;
 mod table;
+mod trigger;
 mod types;
+mod view;
 
 pub use deps::{DepKind, Dependency};
+pub use derived::Derived;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};
 pub use names::{quote_ident, quote_literal, QualifiedName};
 pub use object::ObjectRef;
 pub use privileges::{effective, parse_aclitem, Acl, AclKind, Grant, Grantee, Privilege};
+pub use routine::{Aggregate, ArgMode, Argument, Function, FunctionBody, Parallel, Returns, RoutineId, Volatility};
 pub use schema::{Extension, Schema};
 pub use sequence::Sequence;
 pub use table::{
     Column, Constraint, ConstraintKind, ExcludeConstraint, FkAction, ForeignKey, Identity, IndexStorage, KeyConstraint,
     ReplicaIdentity, SequenceOptions, Storage, Table,
 };
+pub use trigger::{
+    ConstraintTrigger, EventTrigger, Policy, PolicyCommand, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
+};
 pub use types::{Attribute, Domain, DomainCheck, TypeBase, TypeDef, TypeKind, TypeRef};
+pub use view::{Query, View, ViewColumn};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -40,7 +50,34 @@ pub struct Catalog {
     pub types: BTreeMap<QualifiedName, TypeDef>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     pub tables: BTreeMap<QualifiedName, Table>,
+    /// Views and materialized views.
+    pub views: BTreeMap<QualifiedName, View>,
+    /// Indexes of tables and materialized views.
     pub indexes: BTreeMap<QualifiedName, Index>,
+    pub functions: BTreeMap<RoutineId, Function>,
+    pub aggregates: BTreeMap<RoutineId, Aggregate>,
+    pub triggers: BTreeMap<Member, Trigger>,
+    pub event_triggers: BTreeMap<String, EventTrigger>,
+    pub policies: BTreeMap<Member, Policy>,
+}
+
+/// An object named within a table: a trigger or a policy.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Member {
+    pub table: QualifiedName,
+    pub name: String,
+}
+
+impl Member {
+    pub fn new(table: &QualifiedName, name: impl Into<String>) -> Member {
+        Member { table: table.clone(), name: name.into() }
+    }
+}
+
+impl Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{} on {}", quote_ident(&self.name), self.table))
+    }
 }
 
 impl Catalog {
@@ -78,6 +115,7 @@ impl Catalog {
     pub fn relation_name_taken(&self, schema: &str, name: &str) -> bool {
         let qn = QualifiedName::new(schema, name);
         self.tables.contains_key(&qn)
+            || self.views.contains_key(&qn)
             || self.sequences.contains_key(&qn)
             || self.indexes.contains_key(&qn)
             || self.tables.values().filter(|t| t.name.schema == schema).any(|t| {
@@ -154,6 +192,24 @@ impl Catalog {
                         t.forget_index(&i.name);
                     }
                 }
+            }
+            ObjectRef::View(v) => {
+                self.views.remove(v);
+            }
+            ObjectRef::Function(f) => {
+                self.functions.remove(f);
+            }
+            ObjectRef::Aggregate(a) => {
+                self.aggregates.remove(a);
+            }
+            ObjectRef::Trigger(t, n) => {
+                self.triggers.remove(&Member::new(t, n.clone()));
+            }
+            ObjectRef::EventTrigger(e) => {
+                self.event_triggers.remove(e);
+            }
+            ObjectRef::Policy(t, n) => {
+                self.policies.remove(&Member::new(t, n.clone()));
             }
         }
     }

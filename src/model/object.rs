@@ -1,7 +1,7 @@
 //! [`ObjectRef`]: the identity of any object the model holds, used for dependency edges, for
 //! object paths in reports (`table public.users column email`) and for ordering.
 
-use super::QualifiedName;
+use super::{QualifiedName, RoutineId};
 use serde::Serialize;
 use std::fmt;
 
@@ -19,6 +19,13 @@ pub enum ObjectRef {
     /// A table constraint, by table and constraint name.
     Constraint(QualifiedName, String),
     Index(QualifiedName),
+    /// A view or materialized view.
+    View(QualifiedName),
+    Function(RoutineId),
+    Aggregate(RoutineId),
+    Trigger(QualifiedName, String),
+    EventTrigger(String),
+    Policy(QualifiedName, String),
 }
 
 impl ObjectRef {
@@ -28,7 +35,9 @@ impl ObjectRef {
             ObjectRef::Table(t)
             | ObjectRef::Column(t, _)
             | ObjectRef::ColumnDefault(t, _)
-            | ObjectRef::Constraint(t, _) => Some(t),
+            | ObjectRef::Constraint(t, _)
+            | ObjectRef::Trigger(t, _)
+            | ObjectRef::Policy(t, _) => Some(t),
             _ => None,
         }
     }
@@ -47,6 +56,12 @@ impl fmt::Display for ObjectRef {
             ObjectRef::ColumnDefault(t, c) => write!(f, "default of column {t}.{}", q(c)),
             ObjectRef::Constraint(t, c) => write!(f, "constraint {} on {t}", q(c)),
             ObjectRef::Index(n) => write!(f, "index {n}"),
+            ObjectRef::View(n) => write!(f, "view {n}"),
+            ObjectRef::Function(r) => write!(f, "function {r}"),
+            ObjectRef::Aggregate(r) => write!(f, "aggregate {r}"),
+            ObjectRef::Trigger(t, n) => write!(f, "trigger {} on {t}", q(n)),
+            ObjectRef::EventTrigger(n) => write!(f, "event trigger {}", q(n)),
+            ObjectRef::Policy(t, n) => write!(f, "policy {} on {t}", q(n)),
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct Table {
     pub replica_identity: ReplicaIdentity,
     /// The index the table is clustered on (an index or a constraint's index name).
     pub cluster_on: Option<String>,
+    /// `ENABLE ROW LEVEL SECURITY` / `FORCE ROW LEVEL SECURITY`.
+    pub rls_enabled: bool,
+    pub rls_forced: bool,
     pub owner: Option<String>,
     pub comment: Option<String>,
     pub acl: super::Acl,
@@ -34,6 +37,8 @@ impl Table {
             options: BTreeMap::new(),
             replica_identity: ReplicaIdentity::Default,
             cluster_on: None,
+            rls_enabled: false,
+            rls_forced: false,
             owner: None,
             comment: None,
             acl: None,

@@ -59,7 +59,7 @@ fn resolve(node: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) ->
     error.map_or(Ok(()), Err)
 }
 
-fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) -> Result<(), String> {
+pub(crate) fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) -> Result<(), String> {
     match n.node.as_mut() {
         Some(N::TypeCast(tc)) => {
             let Some(tn) = tc.type_name.as_mut() else {
@@ -82,6 +82,27 @@ fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) -
             if matches!(name.as_str(), "nextval" | "currval" | "setval") {
                 if let Some(arg) = fc.args.first_mut() {
                     qualify_relation_literal(arg, cx, refs);
+                }
+            }
+            // A function of the catalog is named with its schema.
+            let names: Vec<String> = fc
+                .funcname
+                .iter()
+                .filter_map(|n| match n.node.as_ref() {
+                    Some(N::String(s)) => Some(s.sval.clone()),
+                    _ => None,
+                })
+                .collect();
+            let (schema, fname) = match names.as_slice() {
+                [f] => (None, f.as_str()),
+                [s, f] => (Some(s.as_str()), f.as_str()),
+                _ => return Ok(()),
+            };
+            if schema != Some("pg_catalog") {
+                if let Some(id) = cx.scope.find_function(schema, fname, Some(fc.args.len())) {
+                    let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
+                    fc.funcname = vec![s(&id.name.schema), s(&id.name.name)];
+                    refs.insert(ObjectRef::Function(id));
                 }
             }
         }
@@ -203,7 +224,7 @@ fn canonicalize(node: &mut Node, target: Option<&TypeRef>) {
     }
 }
 
-fn canonicalize_one(n: &mut Node) {
+pub(crate) fn canonicalize_one(n: &mut Node) {
     let replacement = match n.node.as_mut() {
         Some(N::TypeCast(tc)) => {
             let strip = matches!(
@@ -213,6 +234,13 @@ fn canonicalize_one(n: &mut Node) {
             if strip {
                 tc.arg.take().map(|b| *b)
             } else {
+                // Casts that stay (on expressions) compare by type name alone, like functions.
+                if let Some(t) = tc.type_name.as_mut() {
+                    if t.names.len() > 1 {
+                        t.names.drain(..t.names.len() - 1);
+                    }
+                    t.location = 0;
+                }
                 None
             }
         }
@@ -227,11 +255,21 @@ fn canonicalize_one(n: &mut Node) {
         }
         Some(N::AExpr(e)) => canonical_a_expr(e),
         Some(N::FuncCall(fc)) => {
-            // `pg_catalog.lower(x)` and `lower(x)` call the same function.
-            if fc.funcname.len() == 2
-                && matches!(fc.funcname[0].node.as_ref(), Some(N::String(s)) if s.sval == "pg_catalog")
-            {
-                fc.funcname.remove(0);
+            // Function names are compared without their schema: the catalog qualifies the ones
+            // outside pg_catalog and the files may not (which function is meant is in `refs`).
+            // `substring(x FROM 1)` and `"substring"(x, 1)` are one call.
+            if fc.funcname.len() > 1 {
+                fc.funcname.drain(..fc.funcname.len() - 1);
+            }
+            fc.funcformat = pb::CoercionForm::CoerceExplicitCall as i32;
+            fc.location = 0;
+            None
+        }
+        Some(N::CaseExpr(c)) => {
+            // `CASE ... END` and `CASE ... ELSE NULL END` are the same; the catalog prints the
+            // second.
+            if matches!(c.defresult.as_deref().and_then(|d| d.node.as_ref()), Some(N::AConst(k)) if k.isnull) {
+                c.defresult = None;
             }
             None
         }
@@ -418,6 +456,8 @@ pub enum Rename<'a> {
     Type { old: &'a QualifiedName, new: &'a QualifiedName },
     /// A column of the expression's own table.
     Column { old: &'a str, new: &'a str },
+    /// A function the expression calls.
+    Function { old: &'a QualifiedName, new: &'a QualifiedName },
 }
 
 /// The expression with a rename applied, normalized again in `cx`.
@@ -452,6 +492,20 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
                     let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
                     tn.names = vec![s(&new.schema), s(&new.name)];
                 }
+            }
+        }
+        (Some(N::FuncCall(fc)), Rename::Function { old, new }) => {
+            let names: Vec<String> = fc
+                .funcname
+                .iter()
+                .filter_map(|x| match x.node.as_ref() {
+                    Some(N::String(s)) => Some(s.sval.clone()),
+                    _ => None,
+                })
+                .collect();
+            if names == [old.schema.clone(), old.name.clone()] {
+                let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
+                fc.funcname = vec![s(&new.schema), s(&new.name)];
             }
         }
         (Some(N::ColumnRef(cr)), Rename::Column { old, new }) => {

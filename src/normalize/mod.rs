@@ -15,3 +15,5 @@ pub use expr::{expr, ExprContext};
 pub use scope::Scope;
 pub use types::type_ref;
 pub use walk::{rewrite, visit};
+pub mod colname;
+pub mod query;

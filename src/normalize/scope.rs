@@ -3,7 +3,7 @@
 //! their session set; catalog text is printed under an empty search_path, so everything that is
 //! not in pg_catalog arrives qualified and resolves the same way.
 
-use crate::model::{Catalog, QualifiedName};
+use crate::model::{Catalog, QualifiedName, RoutineId, TypeRef};
 
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {
@@ -55,6 +55,51 @@ impl<'a> Scope<'a> {
         self.find(schema, name, |qn| {
             self.catalog.indexes.contains_key(qn) || self.catalog.constraint_index(qn).is_some()
         })
+    }
+
+    /// A table or view, as a query's FROM names it.
+    pub fn find_queryable(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
+        self.find(schema, name, |qn| self.catalog.tables.contains_key(qn) || self.catalog.views.contains_key(qn))
+    }
+
+    pub fn find_view(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
+        self.find(schema, name, |qn| self.catalog.views.contains_key(qn))
+    }
+
+    /// The columns of a table or view, with their types when known.
+    pub fn columns_of(&self, relation: &QualifiedName) -> Option<Vec<(String, Option<TypeRef>)>> {
+        if let Some(t) = self.catalog.tables.get(relation) {
+            return Some(t.columns.iter().map(|c| (c.name.clone(), Some(c.ty.clone()))).collect());
+        }
+        self.catalog.views.get(relation).map(|v| v.columns.iter().map(|c| (c.name.clone(), c.ty.0.clone())).collect())
+    }
+
+    /// A function or procedure of the catalog by name, preferring one that takes `nargs`
+    /// arguments (overloads are told apart by count only; argument types are not inferred).
+    pub fn find_function(&self, schema: Option<&str>, name: &str, nargs: Option<usize>) -> Option<RoutineId> {
+        let candidates = |s: &str| -> Vec<&RoutineId> {
+            let lo = RoutineId { name: QualifiedName::new(s, name), args: String::new() };
+            self.catalog
+                .functions
+                .range(lo..)
+                .take_while(|(id, _)| id.name.schema == s && id.name.name == name)
+                .map(|(id, _)| id)
+                .collect()
+        };
+        let pick = |ids: Vec<&RoutineId>| -> Option<RoutineId> {
+            let fits = |id: &&RoutineId| {
+                let f = &self.catalog.functions[*id];
+                let inputs = f.args.iter().filter(|a| a.mode.is_input()).count();
+                let required = f.args.iter().filter(|a| a.mode.is_input() && a.default.is_none()).count();
+                let variadic = f.args.iter().any(|a| a.mode == crate::model::ArgMode::Variadic);
+                nargs.is_none_or(|n| (n >= required && n <= inputs) || (variadic && n >= required.saturating_sub(1)))
+            };
+            ids.iter().find(|id| fits(id)).or(ids.first()).map(|id| (*id).clone())
+        };
+        match schema {
+            Some(s) => pick(candidates(s)),
+            None => self.path().map(candidates).find(|c| !c.is_empty()).and_then(pick),
+        }
     }
 
     /// Any relation-namespace object (table, sequence, index) of that name.

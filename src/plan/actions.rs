@@ -684,6 +684,165 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 .step(st(format!("COMMENT ON {} IS {text}", comment_target(object, cx.to))))
                 .require([object.clone()])
         }
+        Change::CreateView(v) => {
+            let mut objs = vec![ObjectRef::View(v.name.clone())];
+            objs.extend(v.columns.iter().map(|c| col(&v.name, &c.name)));
+            Action::new(rank(CREATE, 10, &v.name)).step(st(sql::create_view(v, false))).provide(objs, cx)
+        }
+        Change::ReplaceView { from, to } => {
+            let mut objs = vec![ObjectRef::View(to.name.clone())];
+            objs.extend(to.columns.iter().map(|c| col(&to.name, &c.name)));
+            let old_deps: Vec<ObjectRef> = cx.old_deps.of(&ObjectRef::View(from.name.clone())).cloned().collect();
+            Action::new(rank(ALTER, 11, &to.name))
+                .step(st(sql::create_view(to, true)).lock(L::AccessExclusive))
+                .provide(objs, cx)
+                .release(old_deps)
+        }
+        Change::DropView(v) => {
+            let mut objs = vec![ObjectRef::View(v.name.clone())];
+            objs.extend(v.columns.iter().map(|c| col(&v.name, &c.name)));
+            objs.extend(
+                cx.from.indexes.values().filter(|i| i.table == v.name).map(|i| ObjectRef::Index(i.name.clone())),
+            );
+            let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            Action::new(rank(DROP, 5, &v.name))
+                .step(st(format!("DROP {kind} {}", v.name)).lock(L::AccessExclusive))
+                .remove(objs, cx)
+        }
+        Change::RefreshView { name, populated } => Action::new(rank(DECORATE, 8, name))
+            .step(
+                st(format!("REFRESH MATERIALIZED VIEW {name}{}", if *populated { "" } else { " WITH NO DATA" }))
+                    .lock(L::AccessExclusive),
+            )
+            .require([ObjectRef::View(name.clone())]),
+
+        Change::CreateFunction(f) => Action::new(rank(CREATE, 3, &f.id))
+            .step(function_step(st(sql::create_function(f, false)), f))
+            .provide([ObjectRef::Function(f.id.clone())], cx),
+        Change::ReplaceFunction { from, to } => {
+            let old_deps: Vec<ObjectRef> = cx.old_deps.of(&ObjectRef::Function(from.id.clone())).cloned().collect();
+            Action::new(rank(ALTER, 3, &to.id))
+                .step(function_step(st(sql::create_function(to, true)), to))
+                .provide([ObjectRef::Function(to.id.clone())], cx)
+                .release(old_deps)
+        }
+        Change::DropFunction(f) => {
+            let kind = if f.procedure { "PROCEDURE" } else { "FUNCTION" };
+            Action::new(rank(DROP, 16, &f.id))
+                .step(st(format!("DROP {kind} {}({})", f.id.name, f.id.args)))
+                .remove([ObjectRef::Function(f.id.clone())], cx)
+        }
+        Change::CreateAggregate(a) => Action::new(rank(CREATE, 3, &a.id))
+            .step(st(sql::create_aggregate(a)))
+            .provide([ObjectRef::Aggregate(a.id.clone())], cx),
+        Change::DropAggregate(a) => Action::new(rank(DROP, 15, &a.id))
+            .step(st(format!("DROP AGGREGATE {}({})", a.id.name, if a.id.args.is_empty() { "*" } else { &a.id.args })))
+            .remove([ObjectRef::Aggregate(a.id.clone())], cx),
+
+        Change::CreateTrigger(t) => Action::new(rank(CREATE, 11, format!("{}.{}", t.table, t.name)))
+            .step(st(sql::create_trigger(t, false)).lock(L::ShareRowExclusive))
+            .provide([ObjectRef::Trigger(t.table.clone(), t.name.clone())], cx),
+        Change::ReplaceTrigger { from, to } => {
+            let me = ObjectRef::Trigger(to.table.clone(), to.name.clone());
+            let old_deps: Vec<ObjectRef> =
+                cx.old_deps.of(&ObjectRef::Trigger(from.table.clone(), from.name.clone())).cloned().collect();
+            Action::new(rank(ALTER, 12, format!("{}.{}", to.table, to.name)))
+                .step(st(sql::create_trigger(to, true)).lock(L::ShareRowExclusive))
+                .provide([me], cx)
+                .release(old_deps)
+        }
+        Change::DropTrigger(t) => Action::new(rank(DROP, 6, format!("{}.{}", t.table, t.name)))
+            .step(st(format!("DROP TRIGGER {} ON {}", q(&t.name), t.table)).lock(L::AccessExclusive))
+            .remove([ObjectRef::Trigger(t.table.clone(), t.name.clone())], cx),
+        Change::SetTriggerEnabled { table, name, enabled } => {
+            use crate::model::TriggerEnabled as E;
+            let how = match enabled {
+                E::Origin => "ENABLE",
+                E::Disabled => "DISABLE",
+                E::Replica => "ENABLE REPLICA",
+                E::Always => "ENABLE ALWAYS",
+            };
+            let keyword = if cx.to.views.contains_key(table) { "VIEW" } else { "TABLE" };
+            Action::new(rank(DECORATE, 3, format!("{table}.{name}")))
+                .step(st(format!("ALTER {keyword} {table} {how} TRIGGER {}", q(name))).lock(L::ShareRowExclusive))
+                .require([ObjectRef::Trigger(table.clone(), name.clone())])
+        }
+        Change::CreateEventTrigger(t) => {
+            let tags = if t.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" WHEN TAG IN ({})", t.tags.iter().map(|x| quote_literal(x)).collect::<Vec<_>>().join(", "))
+            };
+            Action::new(rank(CREATE, 13, q(&t.name)))
+                .step(st(format!(
+                    "CREATE EVENT TRIGGER {} ON {}{tags} EXECUTE FUNCTION {}()",
+                    q(&t.name),
+                    t.event,
+                    t.function.name
+                )))
+                .provide([ObjectRef::EventTrigger(t.name.clone())], cx)
+        }
+        Change::DropEventTrigger(t) => Action::new(rank(DROP, 4, q(&t.name)))
+            .step(st(format!("DROP EVENT TRIGGER {}", q(&t.name))))
+            .remove([ObjectRef::EventTrigger(t.name.clone())], cx),
+        Change::SetEventTriggerEnabled { name, enabled } => {
+            use crate::model::TriggerEnabled as E;
+            let how = match enabled {
+                E::Origin => "ENABLE",
+                E::Disabled => "DISABLE",
+                E::Replica => "ENABLE REPLICA",
+                E::Always => "ENABLE ALWAYS",
+            };
+            Action::new(rank(DECORATE, 3, q(name)))
+                .step(st(format!("ALTER EVENT TRIGGER {} {how}", q(name))))
+                .require([ObjectRef::EventTrigger(name.clone())])
+        }
+
+        Change::CreatePolicy(p) => Action::new(rank(CREATE, 12, format!("{}.{}", p.table, p.name)))
+            .step(st(sql::create_policy(p)).lock(L::AccessExclusive).hazard(H::Authorization, summary.clone()))
+            .provide([ObjectRef::Policy(p.table.clone(), p.name.clone())], cx),
+        Change::AlterPolicy { from, to } => {
+            let mut clause = format!("TO {}", sql::policy_roles(&to.roles));
+            if let Some(u) = &to.using {
+                clause.push_str(&format!(" USING ({})", u.sql));
+            }
+            if let Some(c) = &to.with_check {
+                clause.push_str(&format!(" WITH CHECK ({})", c.sql));
+            }
+            let me = ObjectRef::Policy(to.table.clone(), to.name.clone());
+            let old_deps: Vec<ObjectRef> =
+                cx.old_deps.of(&ObjectRef::Policy(from.table.clone(), from.name.clone())).cloned().collect();
+            Action::new(rank(ALTER, 13, format!("{}.{}", to.table, to.name)))
+                .step(
+                    st(format!("ALTER POLICY {} ON {} {clause}", q(&to.name), to.table))
+                        .lock(L::AccessExclusive)
+                        .hazard(H::Authorization, summary.clone()),
+                )
+                .provide([me], cx)
+                .release(old_deps)
+        }
+        Change::DropPolicy(p) => Action::new(rank(DROP, 7, format!("{}.{}", p.table, p.name)))
+            .step(
+                st(format!("DROP POLICY {} ON {}", q(&p.name), p.table))
+                    .lock(L::AccessExclusive)
+                    .hazard(H::Authorization, summary.clone()),
+            )
+            .remove([ObjectRef::Policy(p.table.clone(), p.name.clone())], cx),
+        Change::SetRowSecurity { table, enabled } => Action::new(rank(DECORATE, 2, table))
+            .step(
+                st(alter_table(table, format!("{} ROW LEVEL SECURITY", if *enabled { "ENABLE" } else { "DISABLE" })))
+                    .lock(L::AccessExclusive)
+                    .hazard(H::Authorization, summary.clone()),
+            )
+            .require([ObjectRef::Table(table.clone())]),
+        Change::SetForceRowSecurity { table, forced } => Action::new(rank(DECORATE, 2, table))
+            .step(
+                st(alter_table(table, format!("{} ROW LEVEL SECURITY", if *forced { "FORCE" } else { "NO FORCE" })))
+                    .lock(L::AccessExclusive)
+                    .hazard(H::Authorization, summary.clone()),
+            )
+            .require([ObjectRef::Table(table.clone())]),
+
         Change::Grant { object, kind, grantee, owner, privileges, grantable } => {
             let (what, on) = privilege_target(object, *kind, privileges, cx.to);
             let option = if *grantable { " WITH GRANT OPTION" } else { "" };
@@ -713,6 +872,21 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
     }
 }
 
+/// The hazards of creating a function: who it runs as, what the server does not check.
+fn function_step(step: Step, f: &crate::model::Function) -> Step {
+    let mut step = step;
+    if f.security_definer {
+        step = step.hazard(H::Authorization, format!("{} runs with its owner's privileges (SECURITY DEFINER)", f.id));
+    }
+    if f.language == "plpgsql" {
+        step = step.hazard(
+            H::UntrackedDependency,
+            "the objects a PL/pgSQL body uses are not tracked by the server: they are not checked when it is created, and dropping them does not fail",
+        );
+    }
+    step
+}
+
 /// A volatile default (`now()` is stable, fine) rewrites the table when a column is added.
 fn is_volatile(sql: &str) -> bool {
     let s = sql.to_ascii_lowercase();
@@ -740,6 +914,7 @@ fn comment_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Column(t, c) | ObjectRef::ColumnDefault(t, c) => format!("COLUMN {t}.{}", q(c)),
         ObjectRef::Constraint(t, c) => format!("CONSTRAINT {} ON {t}", q(c)),
         ObjectRef::Index(i) => format!("INDEX {i}"),
+        other => owner_target(other, cat),
     }
 }
 
@@ -765,7 +940,12 @@ fn privilege_target(obj: &ObjectRef, kind: AclKind, privileges: &[Privilege], ca
                 if matches!(cat.types.get(t).map(|t| &t.kind), Some(TypeKind::Domain(_))) { "DOMAIN" } else { "TYPE" }
             ),
         ),
-        ObjectRef::Table(t) => (list(""), format!("TABLE {t}")),
+        ObjectRef::Table(t) | ObjectRef::View(t) => (list(""), format!("TABLE {t}")),
+        ObjectRef::Function(f) => {
+            let kw = if cat.functions.get(f).is_some_and(|f| f.procedure) { "PROCEDURE" } else { "FUNCTION" };
+            (list(""), format!("{kw} {}({})", f.name, f.args))
+        }
+        ObjectRef::Aggregate(a) => (list(""), format!("FUNCTION {}({})", a.name, a.args)),
         ObjectRef::Sequence(s) => (list(""), format!("SEQUENCE {s}")),
         other => (list(""), format!("{} {other}", kind.object_keyword())),
     }
@@ -777,6 +957,19 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Type(t) => format!("{} {t}", cat.types.get(t).map_or("TYPE", |t| t.kind.keyword())),
         ObjectRef::Sequence(s) => format!("SEQUENCE {s}"),
         ObjectRef::Table(t) => format!("TABLE {t}"),
+        ObjectRef::View(v) => {
+            format!(
+                "{} {v}",
+                if cat.views.get(v).is_some_and(|v| v.materialized) { "MATERIALIZED VIEW" } else { "VIEW" }
+            )
+        }
+        ObjectRef::Function(f) => {
+            format!("{} {f}", if cat.functions.get(f).is_some_and(|f| f.procedure) { "PROCEDURE" } else { "FUNCTION" })
+        }
+        ObjectRef::Aggregate(a) => format!("AGGREGATE {a}"),
+        ObjectRef::Trigger(t, n) => format!("TRIGGER {} ON {t}", q(n)),
+        ObjectRef::EventTrigger(e) => format!("EVENT TRIGGER {}", q(e)),
+        ObjectRef::Policy(t, n) => format!("POLICY {} ON {t}", q(n)),
         other => format!("{other}"),
     }
 }

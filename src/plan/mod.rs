@@ -19,6 +19,9 @@ use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Plan {
+    /// Session settings the steps need (`SET check_function_bodies = off` when functions are
+    /// created: a body may name objects created later in the plan).
+    pub preamble: Vec<String>,
     pub steps: Vec<Step>,
 }
 
@@ -55,5 +58,8 @@ pub fn plan(changes: &[Change], from: &Catalog, to: &Catalog) -> Result<Plan, Cy
     for i in order {
         steps.extend(actions[i].take().expect("each action once").steps);
     }
-    Ok(Plan { steps })
+    let creates_functions =
+        changes.iter().any(|c| matches!(c, Change::CreateFunction(_) | Change::ReplaceFunction { .. }));
+    let preamble = if creates_functions { vec!["SET check_function_bodies = off".to_string()] } else { Vec::new() };
+    Ok(Plan { preamble, steps })
 }

@@ -328,3 +328,211 @@ pub fn create_index(i: &Index, concurrently: bool) -> String {
     }
     s
 }
+
+pub fn create_view(v: &crate::model::View, replace: bool) -> String {
+    let cols: Vec<String> = v.columns.iter().map(|c| q(&c.name)).collect();
+    let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+    let mut s = format!("CREATE {}{kind} {} ({})", if replace { "OR REPLACE " } else { "" }, v.name, cols.join(", "));
+    if !v.options.is_empty() {
+        s.push_str(&format!(" WITH ({})", options_list(&v.options)));
+    }
+    s.push_str(&format!(" AS\n{}", v.query.sql));
+    if v.materialized {
+        s.push_str(if v.populated { "\nWITH DATA" } else { "\nWITH NO DATA" });
+    }
+    s
+}
+
+/// A dollar-quote tag that does not occur in the text.
+fn dollar_quote(body: &str) -> String {
+    let mut tag = String::from("$body$");
+    let mut n = 0;
+    while body.contains(&tag) {
+        n += 1;
+        tag = format!("$body{n}$");
+    }
+    format!("{tag}{body}{tag}")
+}
+
+/// GUCs whose value is a list: `SET search_path = a, b` stores one value per item.
+const LIST_SETTINGS: &[&str] =
+    &["search_path", "temp_tablespaces", "session_preload_libraries", "local_preload_libraries"];
+
+pub fn function_signature(f: &crate::model::Function) -> String {
+    use crate::model::ArgMode;
+    let args: Vec<String> = f
+        .args
+        .iter()
+        .map(|a| {
+            let mode = match a.mode {
+                ArgMode::In => "",
+                ArgMode::Out => "OUT ",
+                ArgMode::InOut => "INOUT ",
+                ArgMode::Variadic => "VARIADIC ",
+            };
+            let name = a.name.as_deref().map(|n| format!("{} ", q(n))).unwrap_or_default();
+            let default = a.default.as_ref().map(|d| format!(" DEFAULT {}", d.sql)).unwrap_or_default();
+            format!("{mode}{name}{}{default}", a.ty)
+        })
+        .collect();
+    format!("{}({})", f.id.name, args.join(", "))
+}
+
+pub fn create_function(f: &crate::model::Function, replace: bool) -> String {
+    use crate::model::{FunctionBody, Parallel, Returns, Volatility};
+    let kind = if f.procedure { "PROCEDURE" } else { "FUNCTION" };
+    let mut s = format!("CREATE {}{kind} {}", if replace { "OR REPLACE " } else { "" }, function_signature(f));
+    match &f.returns {
+        Some(Returns::Type { ty, setof }) => {
+            s.push_str(&format!("\n RETURNS {}{ty}", if *setof { "SETOF " } else { "" }))
+        }
+        Some(Returns::Table(cols)) => {
+            let cols: Vec<String> = cols.iter().map(|(n, t)| format!("{} {t}", q(n))).collect();
+            s.push_str(&format!("\n RETURNS TABLE({})", cols.join(", ")));
+        }
+        None => {}
+    }
+    s.push_str(&format!("\n LANGUAGE {}", q(&f.language)));
+    let mut attrs = Vec::new();
+    if f.window {
+        attrs.push("WINDOW".to_string());
+    }
+    match f.volatility {
+        Volatility::Immutable => attrs.push("IMMUTABLE".into()),
+        Volatility::Stable => attrs.push("STABLE".into()),
+        Volatility::Volatile => {}
+    }
+    if f.strict {
+        attrs.push("STRICT".into());
+    }
+    if f.security_definer {
+        attrs.push("SECURITY DEFINER".into());
+    }
+    if f.leakproof {
+        attrs.push("LEAKPROOF".into());
+    }
+    match f.parallel {
+        Parallel::Safe => attrs.push("PARALLEL SAFE".into()),
+        Parallel::Restricted => attrs.push("PARALLEL RESTRICTED".into()),
+        Parallel::Unsafe => {}
+    }
+    let default_cost = if matches!(f.language.as_str(), "c" | "internal") { "1" } else { "100" };
+    if f.cost != default_cost && !f.procedure {
+        attrs.push(format!("COST {}", f.cost));
+    }
+    let returns_set = matches!(&f.returns, Some(Returns::Table(_)) | Some(Returns::Type { setof: true, .. }));
+    if returns_set && f.rows != "1000" {
+        attrs.push(format!("ROWS {}", f.rows));
+    }
+    if !attrs.is_empty() {
+        s.push_str(&format!("\n {}", attrs.join(" ")));
+    }
+    for (k, v) in &f.config {
+        let value = if LIST_SETTINGS.contains(&k.as_str()) {
+            v.split(", ").map(quote_literal).collect::<Vec<_>>().join(", ")
+        } else {
+            quote_literal(v)
+        };
+        s.push_str(&format!("\n SET {k} TO {value}"));
+    }
+    match &f.body {
+        FunctionBody::Source { source, .. } => s.push_str(&format!("\nAS {}", dollar_quote(source))),
+        FunctionBody::Object { file, symbol } => {
+            s.push_str(&format!("\nAS {}, {}", quote_literal(file), quote_literal(symbol)))
+        }
+        FunctionBody::Atomic(stmts) => {
+            s.push_str("\nBEGIN ATOMIC");
+            for st in stmts {
+                s.push_str(&format!("\n  {};", st.sql));
+            }
+            s.push_str("\nEND");
+        }
+    }
+    s
+}
+
+pub fn create_aggregate(a: &crate::model::Aggregate) -> String {
+    let args: Vec<String> = a.args.iter().map(|t| t.to_string()).collect();
+    let opts: Vec<String> = a
+        .options
+        .iter()
+        .map(|(k, v)| match k.as_str() {
+            "initcond" | "minitcond" => format!("{} = {}", k.to_uppercase(), quote_literal(v)),
+            "parallel" => format!("PARALLEL = {}", v.to_uppercase()),
+            "sortop" => format!("SORTOP = {v}"),
+            _ => format!("{} = {v}", k.to_uppercase()),
+        })
+        .collect();
+    let args = if args.is_empty() { "*".to_string() } else { args.join(", ") };
+    format!("CREATE AGGREGATE {} ({args}) ({})", a.id.name, opts.join(", "))
+}
+
+pub fn create_trigger(t: &crate::model::Trigger, replace: bool) -> String {
+    use crate::model::{TriggerEvent, TriggerTiming};
+    let mut s = format!(
+        "CREATE {}{}TRIGGER {} ",
+        if replace { "OR REPLACE " } else { "" },
+        if t.constraint.is_some() { "CONSTRAINT " } else { "" },
+        q(&t.name)
+    );
+    s.push_str(match t.timing {
+        TriggerTiming::Before => "BEFORE ",
+        TriggerTiming::After => "AFTER ",
+        TriggerTiming::InsteadOf => "INSTEAD OF ",
+    });
+    let events: Vec<String> = t
+        .events
+        .iter()
+        .map(|e| match e {
+            TriggerEvent::Insert => "INSERT".to_string(),
+            TriggerEvent::Update if !t.columns.is_empty() => format!("UPDATE OF {}", columns(&t.columns)),
+            TriggerEvent::Update => "UPDATE".to_string(),
+            TriggerEvent::Delete => "DELETE".to_string(),
+            TriggerEvent::Truncate => "TRUNCATE".to_string(),
+        })
+        .collect();
+    s.push_str(&format!("{} ON {}", events.join(" OR "), t.table));
+    if let Some(c) = &t.constraint {
+        if let Some(from) = &c.from {
+            s.push_str(&format!(" FROM {from}"));
+        }
+        if c.deferrable {
+            s.push_str(if c.initially_deferred { " DEFERRABLE INITIALLY DEFERRED" } else { " DEFERRABLE" });
+        }
+    }
+    if t.old_table.is_some() || t.new_table.is_some() {
+        s.push_str(" REFERENCING");
+        if let Some(o) = &t.old_table {
+            s.push_str(&format!(" OLD TABLE AS {}", q(o)));
+        }
+        if let Some(n) = &t.new_table {
+            s.push_str(&format!(" NEW TABLE AS {}", q(n)));
+        }
+    }
+    s.push_str(if t.for_each_row { " FOR EACH ROW" } else { " FOR EACH STATEMENT" });
+    if let Some(w) = &t.when {
+        s.push_str(&format!(" WHEN ({})", w.sql));
+    }
+    let args: Vec<String> = t.args.iter().map(|a| quote_literal(a)).collect();
+    s.push_str(&format!(" EXECUTE FUNCTION {}({})", t.function.name, args.join(", ")));
+    s
+}
+
+pub fn create_policy(p: &crate::model::Policy) -> String {
+    let mut s = format!("CREATE POLICY {} ON {}", q(&p.name), p.table);
+    if !p.permissive {
+        s.push_str(" AS RESTRICTIVE");
+    }
+    s.push_str(&format!(" FOR {} TO {}", p.command.keyword(), policy_roles(&p.roles)));
+    if let Some(u) = &p.using {
+        s.push_str(&format!(" USING ({})", u.sql));
+    }
+    if let Some(c) = &p.with_check {
+        s.push_str(&format!(" WITH CHECK ({})", c.sql));
+    }
+    s
+}
+
+pub fn policy_roles(roles: &[String]) -> String {
+    roles.iter().map(|r| if r == "public" { "PUBLIC".to_string() } else { q(r) }).collect::<Vec<_>>().join(", ")
+}

@@ -44,6 +44,9 @@ pub fn sql_script(plan: &Plan, header: &[String]) -> String {
     if !header.is_empty() {
         out.push('\n');
     }
+    for p in &plan.preamble {
+        let _ = writeln!(out, "{p};\n");
+    }
     for s in &plan.steps {
         let _ = writeln!(out, "{}\n{};\n", step_comment(s), s.sql);
     }

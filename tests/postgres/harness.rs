@@ -80,6 +80,12 @@ impl Pg {
         let url = self.db_url(db);
         self.rt.block_on(async {
             let client = tidemark::source::introspect::connect(&url).await.map_err(|e| Failed::from(e.to_string()))?;
+            for p in &plan.preamble {
+                client
+                    .batch_execute(p)
+                    .await
+                    .map_err(|e| Failed::from(tidemark::source::introspect::error_text(&e)))?;
+            }
             for s in &plan.steps {
                 client.batch_execute(&s.sql).await.map_err(|e| {
                     Failed::from(format!("{};\nfailed: {}", s.sql, tidemark::source::introspect::error_text(&e)))

@@ -115,6 +115,12 @@ struct Queries {
     columns: Vec<Row>,
     constraints: Vec<Row>,
     indexes: Vec<Row>,
+    views: Vec<Row>,
+    functions: Vec<Row>,
+    aggregates: Vec<Row>,
+    triggers: Vec<Row>,
+    event_triggers: Vec<Row>,
+    policies: Vec<Row>,
 }
 
 async fn run(client: &Client, name: &'static str, sql: &'static str) -> Result<Vec<Row>, IntrospectError> {
@@ -143,6 +149,12 @@ pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
         columns: run(client, "columns", include_str!("queries/columns.sql")).await?,
         constraints: run(client, "constraints", include_str!("queries/constraints.sql")).await?,
         indexes: run(client, "indexes", include_str!("queries/indexes.sql")).await?,
+        views: run(client, "views", include_str!("queries/views.sql")).await?,
+        functions: run(client, "functions", include_str!("queries/functions.sql")).await?,
+        aggregates: run(client, "aggregates", include_str!("queries/aggregates.sql")).await?,
+        triggers: run(client, "triggers", include_str!("queries/triggers.sql")).await?,
+        event_triggers: run(client, "event_triggers", include_str!("queries/event_triggers.sql")).await?,
+        policies: run(client, "policies", include_str!("queries/policies.sql")).await?,
     };
     client.batch_execute("COMMIT").await.map_err(q)?;
     build_catalog(&queries)
@@ -316,6 +328,8 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
             _ => ReplicaIdentity::Default,
         };
         t.cluster_on = r.get("cluster_on");
+        t.rls_enabled = r.get("rls_enabled");
+        t.rls_forced = r.get("rls_forced");
         let owner: String = r.get("owner");
         t.acl = acl(r, &owner);
         t.owner = Some(owner);
@@ -409,6 +423,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         }
         cat.tables.get_mut(&table).expect("table").constraints.insert(name, c);
     }
+    routines_and_views(q, &mut cat, &mut types)?;
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for r in &q.indexes {
@@ -418,5 +433,192 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         index.comment = r.get("comment");
         cat.indexes.insert(name, index);
     }
+    triggers_and_policies(q, &mut cat)?;
     Ok(cat)
+}
+
+/// Functions, aggregates and views. Views may call functions and `BEGIN ATOMIC` functions may
+/// read views, so: functions first (an atomic body that reads a view is read again after the
+/// views), then views (columns from pg_attribute, query from pg_get_viewdef), then the rest.
+fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> Result<(), IntrospectError> {
+    let empty_path: Vec<String> = Vec::new();
+    let mut retry = Vec::new();
+    let parse_function = |def: &str, scope: &Scope| -> Result<crate::model::Function, String> {
+        let tree = pg_query::parse(def, 0).map_err(|e| e.to_string())?.protobuf;
+        let Some(pg_query::protobuf::node::Node::CreateFunctionStmt(st)) =
+            tree.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
+        else {
+            return Err("unexpected function definition".into());
+        };
+        let names = crate::source::parse::ast::names(&st.funcname);
+        let (schema, name) = crate::source::parse::ast::qualified_parts(&names).ok_or("invalid function name")?;
+        build::routine::function(st, QualifiedName::new(schema.unwrap_or_default(), name), scope)
+    };
+    for r in &q.functions {
+        let def: String = r.get("definition");
+        let snapshot = cat.clone();
+        let scope = Scope::new(&snapshot, &empty_path);
+
+        let mut f = match parse_function(&def, &scope) {
+            Ok(f) => f,
+            // A body that reads views (or functions read later) is read again at the end; a
+            // second failure is an error.
+            Err(_) => {
+                retry.push((def.clone(), r));
+                continue;
+            }
+        };
+        let owner: String = r.get("owner");
+        f.acl = acl(r, &owner);
+        f.owner = Some(owner);
+        f.comment = r.get("comment");
+        cat.functions.insert(f.id.clone(), f);
+    }
+    for r in &q.aggregates {
+        let name = qn(r, "schema", "name");
+        let scope = Scope::new(cat, &empty_path);
+        let args = r
+            .get::<_, Vec<String>>("args")
+            .iter()
+            .map(|t| types.get(t, &scope))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(model_err(format!("aggregate {name}")))?;
+        let mut options = std::collections::BTreeMap::new();
+        for key in ["sfunc", "stype", "finalfunc", "combinefunc", "initcond", "sortop", "parallel"] {
+            if let Some(v) = r.get::<_, Option<String>>(key) {
+                options.insert(key.to_string(), v);
+            }
+        }
+        let owner: String = r.get("owner");
+        let id =
+            crate::model::RoutineId { name, args: args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ") };
+        cat.aggregates.insert(
+            id.clone(),
+            crate::model::Aggregate {
+                id,
+                args,
+                options,
+                acl: acl(r, &owner),
+                owner: Some(owner),
+                comment: r.get("comment"),
+            },
+        );
+    }
+    // Views: names and columns first, so views reading views resolve.
+    for r in &q.views {
+        let name = qn(r, "schema", "name");
+        let scope = Scope::new(cat, &empty_path);
+        let names: Vec<String> = r.get("column_names");
+        let tys: Vec<String> = r.get("column_types");
+        let comments: Vec<String> = r.get("column_comments");
+        let mut columns = Vec::new();
+        for ((n, t), c) in names.into_iter().zip(tys).zip(comments) {
+            let ty = types.get(&t, &scope).map_err(model_err(format!("view {name}")))?;
+            columns.push(crate::model::ViewColumn {
+                name: n,
+                ty: crate::model::Derived(Some(ty)),
+                comment: (!c.is_empty()).then_some(c),
+            });
+        }
+        let owner: String = r.get("owner");
+        let view = crate::model::View {
+            name: name.clone(),
+            materialized: r.get::<_, String>("kind") == "m",
+            columns,
+            query: crate::model::Query { sql: String::new(), key: String::new(), refs: Default::default() },
+            options: reloptions(r.get("options")),
+            populated: r.get("populated"),
+            acl: acl(r, &owner),
+            owner: Some(owner),
+            comment: r.get("comment"),
+        };
+        cat.views.insert(name, view);
+    }
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.views {
+        let name = qn(r, "schema", "name");
+        let def: String = r.get("definition");
+        let existing = &snapshot.views[&name];
+        let built = build::view::view_from_def(name.clone(), &def, existing.materialized, &scope)
+            .and_then(|v| {
+                // pg_attribute's names are authoritative (a renamed view column).
+                let named =
+                    crate::model::View { columns: existing.columns.clone(), query: v.query, ..existing.clone() };
+                build::view::renormalize(&named, &mut |_| {}, &scope)
+            })
+            .map_err(model_err(format!("view {name}")))?;
+        let v = cat.views.get_mut(&name).expect("inserted");
+        v.query = built.query;
+    }
+    for (def, r) in retry {
+        let snapshot = cat.clone();
+        let scope = Scope::new(&snapshot, &empty_path);
+        let mut f =
+            parse_function(&def, &scope).map_err(model_err(format!("function {}", r.get::<_, String>("name"))))?;
+        let owner: String = r.get("owner");
+        f.acl = acl(r, &owner);
+        f.owner = Some(owner);
+        f.comment = r.get("comment");
+        cat.functions.insert(f.id.clone(), f);
+    }
+    Ok(())
+}
+
+fn triggers_and_policies(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+    let empty_path: Vec<String> = Vec::new();
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.triggers {
+        let def: String = r.get("definition");
+        let mut t = build::trigger::trigger_from_def(&def, &scope)
+            .map_err(model_err(format!("trigger {}", r.get::<_, String>("name"))))?;
+        t.enabled = build::trigger::enabled_from_char(&r.get::<_, String>("enabled"));
+        t.comment = r.get("comment");
+        cat.triggers.insert(crate::model::Member::new(&t.table.clone(), t.name.clone()), t);
+    }
+    for r in &q.event_triggers {
+        let name: String = r.get("name");
+        let function = crate::model::RoutineId { name: qn(r, "function_schema", "function_name"), args: String::new() };
+        let mut tags: Vec<String> = r.get("tags");
+        tags.sort();
+        cat.event_triggers.insert(
+            name.clone(),
+            crate::model::EventTrigger {
+                name,
+                event: r.get("event"),
+                tags,
+                function,
+                enabled: build::trigger::enabled_from_char(&r.get::<_, String>("enabled")),
+                owner: Some(r.get("owner")),
+                comment: r.get("comment"),
+            },
+        );
+    }
+    for r in &q.policies {
+        let table = qn(r, "schema", "table_name");
+        let name: String = r.get("name");
+        let cx = ExprContext { scope, table: Some(&table), target: None };
+        let what = || format!("policy {name} on {table}");
+        let expr = |col: &str| -> Result<Option<crate::model::Expr>, IntrospectError> {
+            r.get::<_, Option<String>>(col)
+                .map(|t| build::expr_from_text(&t, &cx))
+                .transpose()
+                .map_err(model_err(what()))
+        };
+        let mut roles: Vec<String> = r.get("roles");
+        roles.sort();
+        let p = crate::model::Policy {
+            table: table.clone(),
+            name: name.clone(),
+            permissive: r.get("permissive"),
+            command: build::trigger::policy_command(&r.get::<_, String>("command")),
+            roles,
+            using: expr("using_expr")?,
+            with_check: expr("check_expr")?,
+            comment: r.get("comment"),
+        };
+        cat.policies.insert(crate::model::Member::new(&table, name), p);
+    }
+    Ok(())
 }

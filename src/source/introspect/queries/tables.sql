@@ -1,6 +1,6 @@
 SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
        c.relpersistence::text AS persistence, coalesce(c.reloptions, '{}') AS options,
-       c.relreplident::text AS replica_identity,
+       c.relreplident::text AS replica_identity, c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
        pg_get_userbyid(c.relowner)::text AS owner,
        obj_description(c.oid, 'pg_class') AS comment,
        c.relacl::text[] AS acl,

@@ -47,6 +47,16 @@ impl Interpreter {
                     .ok_or_else(|| err_at(format!("type \"{name}\" does not exist"), rv.location))?;
                 return self.alter_composite(&qn, st, s);
             }
+            ObjectType::ObjectView | ObjectType::ObjectMatview => {
+                let Some(v) = scope.find_view(schema.as_deref(), &name) else {
+                    return if st.missing_ok {
+                        Ok(())
+                    } else {
+                        Err(err_at(format!("relation \"{name}\" does not exist"), rv.location))
+                    };
+                };
+                return self.alter_view(&v, st);
+            }
             other => {
                 return Err(err_at(format!("ALTER {} is not supported yet", object_type_name(other)), rv.location))
             }
@@ -61,6 +71,9 @@ impl Interpreter {
             }
             if let Some(idx) = scope.find_index(schema.as_deref(), &name) {
                 return self.alter_index(&idx, st);
+            }
+            if let Some(v) = scope.find_view(schema.as_deref(), &name) {
+                return self.alter_view(&v, st);
             }
             return Err(err_at(format!("relation \"{name}\" does not exist"), rv.location));
         };
@@ -359,10 +372,84 @@ impl Interpreter {
                 self.report(Severity::Warning, "tablespaces are not modeled; SET TABLESPACE ignored");
             }
             A::AtDropOids => {}
+            A::AtEnableRowSecurity => table.rls_enabled = true,
+            A::AtDisableRowSecurity => table.rls_enabled = false,
+            A::AtForceRowSecurity => table.rls_forced = true,
+            A::AtNoForceRowSecurity => table.rls_forced = false,
+            A::AtEnableTrig
+            | A::AtEnableAlwaysTrig
+            | A::AtEnableReplicaTrig
+            | A::AtDisableTrig
+            | A::AtEnableTrigAll
+            | A::AtDisableTrigAll
+            | A::AtEnableTrigUser
+            | A::AtDisableTrigUser => self.set_trigger_enabled(&table.name, sub, &cmd.name)?,
             other => {
                 let name = format!("{other:?}");
                 let name = name.strip_prefix("At").unwrap_or(&name);
                 return Err(format!("ALTER TABLE subcommand {name} is not supported yet").into());
+            }
+        }
+        Ok(())
+    }
+
+    /// ENABLE / DISABLE [ALWAYS | REPLICA] TRIGGER name | ALL | USER.
+    fn set_trigger_enabled(&mut self, table: &QualifiedName, sub: A, name: &str) -> R {
+        use crate::model::TriggerEnabled as E;
+        let (state, all) = match sub {
+            A::AtEnableTrig => (E::Origin, false),
+            A::AtEnableAlwaysTrig => (E::Always, false),
+            A::AtEnableReplicaTrig => (E::Replica, false),
+            A::AtDisableTrig => (E::Disabled, false),
+            A::AtEnableTrigAll | A::AtEnableTrigUser => (E::Origin, true),
+            _ => (E::Disabled, true),
+        };
+        let mut found = false;
+        for t in self.catalog.triggers.values_mut().filter(|t| t.table == *table && (all || t.name == name)) {
+            t.enabled = state;
+            found = true;
+        }
+        if !found && !all {
+            return Err(format!("trigger \"{name}\" for table \"{}\" does not exist", table.name).into());
+        }
+        Ok(())
+    }
+
+    /// ALTER VIEW / ALTER MATERIALIZED VIEW (and ALTER TABLE naming a view).
+    fn alter_view(&mut self, v: &QualifiedName, st: &pb::AlterTableStmt) -> R {
+        for cmd in &st.cmds {
+            let Some(N::AlterTableCmd(cmd)) = cmd.node.as_ref() else { continue };
+            let list = match cmd.def.as_deref().and_then(|d| d.node.as_ref()) {
+                Some(N::List(l)) => l.items.clone(),
+                _ => Vec::new(),
+            };
+            let sub = A::try_from(cmd.subtype).unwrap_or(A::Undefined);
+            match sub {
+                A::AtChangeOwner => {
+                    let owner = cmd.newowner.as_ref().and_then(|r| self.role_name(r));
+                    self.catalog.views.get_mut(v).expect("view").owner = owner;
+                }
+                A::AtSetRelOptions => {
+                    self.catalog.views.get_mut(v).expect("view").options.extend(build::reloption_map(&list))
+                }
+                A::AtResetRelOptions => {
+                    let view = self.catalog.views.get_mut(v).expect("view");
+                    for (k, _) in ast::reloptions(&list) {
+                        view.options.remove(&k);
+                    }
+                }
+                A::AtSetTableSpace => {
+                    self.report(Severity::Warning, "tablespaces are not modeled; SET TABLESPACE ignored")
+                }
+                A::AtEnableTrig
+                | A::AtEnableAlwaysTrig
+                | A::AtEnableReplicaTrig
+                | A::AtDisableTrig
+                | A::AtEnableTrigAll
+                | A::AtDisableTrigAll
+                | A::AtEnableTrigUser
+                | A::AtDisableTrigUser => self.set_trigger_enabled(v, sub, &cmd.name)?,
+                other => return Err(format!("ALTER VIEW subcommand {other:?} is not supported yet").into()),
             }
         }
         Ok(())

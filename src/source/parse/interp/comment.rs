@@ -26,10 +26,46 @@ impl Interpreter {
                 let n = names.first().ok_or("missing extension")?;
                 self.catalog.extensions.get_mut(n).ok_or_else(|| missing("extension", &names))?.comment = text;
             }
-            ObjectType::ObjectTable => {
+            ObjectType::ObjectTable | ObjectType::ObjectView | ObjectType::ObjectMatview => {
                 let (sch, n) = qualified(&names)?;
-                let t = scope.find_table(sch.as_deref(), &n).ok_or_else(|| missing("relation", &names))?;
-                self.catalog.tables.get_mut(&t).expect("table").comment = text;
+                if let Some(t) = scope.find_table(sch.as_deref(), &n) {
+                    self.catalog.tables.get_mut(&t).expect("table").comment = text;
+                } else {
+                    let v = scope.find_view(sch.as_deref(), &n).ok_or_else(|| missing("relation", &names))?;
+                    self.catalog.views.get_mut(&v).expect("view").comment = text;
+                }
+            }
+            ObjectType::ObjectFunction
+            | ObjectType::ObjectProcedure
+            | ObjectType::ObjectRoutine
+            | ObjectType::ObjectAggregate => {
+                let Some(N::ObjectWithArgs(owa)) = object.and_then(|o| o.node.as_ref()) else {
+                    return Err("invalid routine".into());
+                };
+                let id = self
+                    .routine_from(owa, super::routine::RoutineKind::of(kind), s)?
+                    .ok_or("function does not exist")?;
+                if let Some(f) = self.catalog.functions.get_mut(&id) {
+                    f.comment = text;
+                } else if let Some(a) = self.catalog.aggregates.get_mut(&id) {
+                    a.comment = text;
+                }
+            }
+            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
+                let (table_names, member) = names.split_at(names.len().saturating_sub(1));
+                let (sch, n) = qualified(table_names)?;
+                let t = scope.find_queryable(sch.as_deref(), &n).ok_or_else(|| missing("relation", table_names))?;
+                let key = crate::model::Member::new(&t, member.first().cloned().unwrap_or_default());
+                let slot = if kind == ObjectType::ObjectTrigger {
+                    self.catalog.triggers.get_mut(&key).map(|t| &mut t.comment)
+                } else {
+                    self.catalog.policies.get_mut(&key).map(|p| &mut p.comment)
+                };
+                *slot.ok_or_else(|| missing(&object_type_name(kind).to_lowercase(), &names))? = text;
+            }
+            ObjectType::ObjectEventTrigger => {
+                let n = names.first().ok_or("missing name")?;
+                self.catalog.event_triggers.get_mut(n).ok_or_else(|| missing("event trigger", &names))?.comment = text;
             }
             ObjectType::ObjectSequence => {
                 let (sch, n) = qualified(&names)?;
@@ -58,6 +94,13 @@ impl Interpreter {
                         .get_mut(&t)
                         .expect("table")
                         .column_mut(col)
+                        .ok_or_else(|| missing("column", &names))?
+                        .comment = text;
+                } else if let Some(v) = scope.find_view(sch.as_deref(), &n) {
+                    let view = self.catalog.views.get_mut(&v).expect("view");
+                    view.columns
+                        .iter_mut()
+                        .find(|c| c.name == *col)
                         .ok_or_else(|| missing("column", &names))?
                         .comment = text;
                 } else if let Some(t) = scope.find_type(sch.as_deref(), &n) {

@@ -16,6 +16,14 @@ impl Interpreter {
         let kind = ObjectType::try_from(st.remove_type).unwrap_or(ObjectType::Undefined);
         let mut roots = Vec::new();
         for object in &st.objects {
+            if let Some(obj) = self.resolve_drop_member(kind, object, s)? {
+                match obj {
+                    Some(o) => roots.push(o),
+                    None if st.missing_ok => {}
+                    None => return Err(format!("{} does not exist", object_type_name(kind).to_lowercase()).into()),
+                }
+                continue;
+            }
             let names = match object.node.as_ref() {
                 Some(N::TypeName(tn)) => ast::names(&tn.names),
                 Some(N::List(l)) => ast::names(&l.items),
@@ -77,7 +85,68 @@ impl Interpreter {
                 let (schema, n) = qualified()?;
                 scope.find_type(schema.as_deref(), &n).map(ObjectRef::Type)
             }
+            ObjectType::ObjectView | ObjectType::ObjectMatview => {
+                let (schema, n) = qualified()?;
+                let want_mat = kind == ObjectType::ObjectMatview;
+                match scope.find_view(schema.as_deref(), &n) {
+                    Some(q) if self.catalog.views[&q].materialized == want_mat => Some(ObjectRef::View(q)),
+                    Some(q) => {
+                        return Err(format!(
+                            "\"{}\" is not a {}",
+                            q.name,
+                            if want_mat { "materialized view" } else { "view" }
+                        )
+                        .into())
+                    }
+                    None => None,
+                }
+            }
+            ObjectType::ObjectEventTrigger => {
+                let n = names.first().ok_or("missing name")?;
+                self.catalog.event_triggers.contains_key(n).then(|| ObjectRef::EventTrigger(n.clone()))
+            }
             other => return Err(format!("DROP {} is not supported yet", object_type_name(other)).into()),
+        })
+    }
+
+    /// DROP forms whose object is not a plain name: routines (`f(int)`) and objects named on a
+    /// table (`trigger ON table`, `policy ON table`). `None` when the kind is not one of those.
+    #[allow(clippy::type_complexity)]
+    fn resolve_drop_member(
+        &self,
+        kind: ObjectType,
+        object: &pg_query::protobuf::Node,
+        s: &Session,
+    ) -> R<Option<Option<ObjectRef>>> {
+        use super::routine::RoutineKind;
+        Ok(match kind {
+            ObjectType::ObjectFunction
+            | ObjectType::ObjectProcedure
+            | ObjectType::ObjectRoutine
+            | ObjectType::ObjectAggregate => {
+                let Some(N::ObjectWithArgs(owa)) = object.node.as_ref() else {
+                    return Err("invalid routine name".into());
+                };
+                Some(self.routine_from(owa, RoutineKind::of(kind), s)?.map(|id| self.routine_object(&id)))
+            }
+            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy | ObjectType::ObjectRule => {
+                let names = ast::list_names(object);
+                let (table_names, member) = names.split_at(names.len().saturating_sub(1));
+                let (schema, table) = ast::qualified_parts(table_names).ok_or("invalid name")?;
+                let Some(t) = self.scope(s).find_queryable(schema.as_deref(), &table) else { return Ok(Some(None)) };
+                let member = member.first().cloned().unwrap_or_default();
+                let key = crate::model::Member::new(&t, member.clone());
+                Some(match kind {
+                    ObjectType::ObjectTrigger => {
+                        self.catalog.triggers.contains_key(&key).then_some(ObjectRef::Trigger(t, member))
+                    }
+                    ObjectType::ObjectPolicy => {
+                        self.catalog.policies.contains_key(&key).then_some(ObjectRef::Policy(t, member))
+                    }
+                    _ => return Err("rules are not supported".into()),
+                })
+            }
+            _ => None,
         })
     }
 

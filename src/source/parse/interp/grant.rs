@@ -113,6 +113,7 @@ impl Interpreter {
         match (target, objtype) {
             (GrantTargetType::AclTargetObject, ObjectType::ObjectTable | ObjectType::ObjectSequence) => {
                 let mut targets = Vec::new();
+                let mut views = Vec::new();
                 for o in &st.objects {
                     let Some(N::RangeVar(rv)) = o.node.as_ref() else {
                         continue;
@@ -120,6 +121,11 @@ impl Interpreter {
                     let (schema, name) = ast::range_var_parts(rv);
                     if let Some(t) = scope.find_table(schema.as_deref(), &name) {
                         targets.push((true, t));
+                    } else if let Some(v) = scope.find_view(schema.as_deref(), &name) {
+                        if !column_privs.is_empty() {
+                            return Err("column privileges on views are not supported yet".into());
+                        }
+                        views.push(v);
                     } else if let Some(q) =
                         scope.find_sequence(schema.as_deref(), &name).filter(|q| self.catalog.sequences.contains_key(q))
                     {
@@ -127,6 +133,11 @@ impl Interpreter {
                     } else {
                         return Err(format!("relation \"{name}\" does not exist").into());
                     }
+                }
+                for v in views {
+                    let view = self.catalog.views.get_mut(&v).expect("view");
+                    let owner = view.owner.clone();
+                    apply(&mut view.acl, AclKind::Table, owner.as_deref(), &edit, &privs(AclKind::Table));
                 }
                 for (is_table, name) in targets {
                     if is_table {
@@ -174,10 +185,55 @@ impl Interpreter {
                             let owner = t.owner.clone();
                             apply(&mut t.acl, AclKind::Table, owner.as_deref(), &edit, &privs(AclKind::Table));
                         }
+                        for v in self.catalog.views.values_mut().filter(|v| v.name.schema == schema) {
+                            let owner = v.owner.clone();
+                            apply(&mut v.acl, AclKind::Table, owner.as_deref(), &edit, &privs(AclKind::Table));
+                        }
                     } else {
                         for q in self.catalog.sequences.values_mut().filter(|q| q.name.schema == schema) {
                             let owner = q.owner.clone();
                             apply(&mut q.acl, AclKind::Sequence, owner.as_deref(), &edit, &privs(AclKind::Sequence));
+                        }
+                    }
+                }
+            }
+            (
+                GrantTargetType::AclTargetObject,
+                ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine,
+            ) => {
+                let mut ids = Vec::new();
+                for o in &st.objects {
+                    let Some(N::ObjectWithArgs(owa)) = o.node.as_ref() else { continue };
+                    ids.push(
+                        self.routine_from(owa, super::routine::RoutineKind::of(objtype), s)?
+                            .ok_or("function does not exist")?,
+                    );
+                }
+                for id in ids {
+                    if let Some(f) = self.catalog.functions.get_mut(&id) {
+                        let owner = f.owner.clone();
+                        apply(&mut f.acl, AclKind::Function, owner.as_deref(), &edit, &privs(AclKind::Function));
+                    } else if let Some(a) = self.catalog.aggregates.get_mut(&id) {
+                        let owner = a.owner.clone();
+                        apply(&mut a.acl, AclKind::Function, owner.as_deref(), &edit, &privs(AclKind::Function));
+                    }
+                }
+            }
+            (
+                GrantTargetType::AclTargetAllInSchema,
+                ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine,
+            ) => {
+                for o in &st.objects {
+                    let schema = ast::string(o).ok_or("missing schema")?.to_string();
+                    for f in self.catalog.functions.values_mut().filter(|f| f.id.name.schema == schema) {
+                        let wanted = match objtype {
+                            ObjectType::ObjectFunction => !f.procedure,
+                            ObjectType::ObjectProcedure => f.procedure,
+                            _ => true,
+                        };
+                        if wanted {
+                            let owner = f.owner.clone();
+                            apply(&mut f.acl, AclKind::Function, owner.as_deref(), &edit, &privs(AclKind::Function));
                         }
                     }
                 }

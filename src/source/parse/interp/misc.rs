@@ -147,6 +147,37 @@ impl Interpreter {
                 let qn = self.type_from_object(object, s)?;
                 self.catalog.types.get_mut(&qn).expect("found above").owner = owner;
             }
+            ObjectType::ObjectFunction
+            | ObjectType::ObjectProcedure
+            | ObjectType::ObjectRoutine
+            | ObjectType::ObjectAggregate => {
+                let Some(N::ObjectWithArgs(owa)) = object.and_then(|o| o.node.as_ref()) else {
+                    return Err("invalid routine".into());
+                };
+                let kind = super::routine::RoutineKind::of(
+                    ObjectType::try_from(st.object_type).unwrap_or(ObjectType::ObjectFunction),
+                );
+                let id = self.routine_from(owa, kind, s)?.ok_or("function does not exist")?;
+                if let Some(f) = self.catalog.functions.get_mut(&id) {
+                    f.owner = owner;
+                } else if let Some(a) = self.catalog.aggregates.get_mut(&id) {
+                    a.owner = owner;
+                }
+            }
+            ObjectType::ObjectEventTrigger => {
+                let name = object.and_then(ast::string).ok_or("missing name")?.to_string();
+                self.catalog
+                    .event_triggers
+                    .get_mut(&name)
+                    .ok_or_else(|| format!("event trigger \"{name}\" does not exist"))?
+                    .owner = owner;
+            }
+            ObjectType::ObjectLanguage | ObjectType::ObjectDatabase | ObjectType::ObjectTablespace => {
+                self.report(
+                    Severity::Warning,
+                    "ownership of languages, databases and tablespaces is not part of the schema; ignored",
+                );
+            }
             other => {
                 return Err(format!("ALTER {} OWNER is not supported yet", object_type_name(other)).into());
             }

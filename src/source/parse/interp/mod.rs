@@ -8,10 +8,13 @@ mod grant;
 mod index;
 mod misc;
 mod rename;
+mod routine;
 mod schema;
 mod sequence;
 mod table;
+mod trigger;
 mod types;
+mod view;
 
 use super::split::{Piece, Splitter};
 use super::{diagnostic_at, parse_statement, ParseOptions, Parsed, SqlFile};
@@ -290,8 +293,40 @@ impl Interpreter {
                 self.report(Severity::Note, "data statement: not part of the schema, ignored");
                 Ok(())
             }
-            N::DoStmt(_) => {
-                Err("DO blocks run code tidemark cannot model; move the DDL they run into plain statements".into())
+            N::DoStmt(st) => self.do_block(st, s),
+            N::CreateFunctionStmt(st) => self.create_function(st, s),
+            N::AlterFunctionStmt(st) => self.alter_function(st, s),
+            N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectAggregate as i32 => {
+                self.create_aggregate(st, s)
+            }
+            N::ViewStmt(st) => self.create_view(st, s),
+            N::CreateTableAsStmt(st) => self.create_table_as(st, s),
+            N::RefreshMatViewStmt(st) => self.refresh_matview(st, s),
+            N::CreateTrigStmt(st) => self.create_trigger(st, s),
+            N::CreateEventTrigStmt(st) => self.create_event_trigger(st, s),
+            N::AlterEventTrigStmt(st) => self.alter_event_trigger(st),
+            N::CreatePolicyStmt(st) => self.create_policy(st, s),
+            N::AlterPolicyStmt(st) => self.alter_policy(st, s),
+            N::CreateRoleStmt(_)
+            | N::AlterRoleStmt(_)
+            | N::DropRoleStmt(_)
+            | N::GrantRoleStmt(_)
+            | N::AlterRoleSetStmt(_) => {
+                self.report(
+                    Severity::Note,
+                    "roles are cluster-wide, not part of a database's schema: accepted, not compared",
+                );
+                Ok(())
+            }
+            N::CallStmt(_)
+            | N::NotifyStmt(_)
+            | N::ListenStmt(_)
+            | N::VacuumStmt(_)
+            | N::ExplainStmt(_)
+            | N::CheckPointStmt(_)
+            | N::LockStmt(_) => {
+                self.report(Severity::Note, "not part of the schema, ignored");
+                Ok(())
             }
             other => Err(format!("unsupported statement: {}", statement_name(other)).into()),
         }

@@ -11,7 +11,20 @@ use crate::model::{
 use crate::normalize::expr::{renamed, Rename};
 use crate::normalize::{ExprContext, Scope};
 use crate::source::parse::ast;
+use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb, ObjectType};
+
+/// An AST edit renaming a relation in FROM clauses.
+fn relation_rename<'a>(old: &'a QualifiedName, new: &'a QualifiedName) -> impl FnMut(&mut pb::Node) + 'a {
+    move |n: &mut pb::Node| {
+        if let Some(N::RangeVar(rv)) = n.node.as_mut() {
+            if rv.relname == old.name && (rv.schemaname.is_empty() || rv.schemaname == old.schema) {
+                rv.schemaname = new.schema.clone();
+                rv.relname = new.name.clone();
+            }
+        }
+    }
+}
 
 impl Interpreter {
     pub(super) fn rename(&mut self, st: &pb::RenameStmt, s: &mut Session) -> R {
@@ -67,6 +80,9 @@ impl Interpreter {
                     a.name = new;
                     return Ok(());
                 }
+                if let Some(v) = self.scope(s).find_view(schema.as_deref(), &name) {
+                    return self.rename_view_column(&v, &st.subname, &new, s);
+                }
                 let Some(table) = self.scope(s).find_table(schema.as_deref(), &name) else {
                     if st.missing_ok {
                         return Ok(());
@@ -100,6 +116,60 @@ impl Interpreter {
                 let qn = self.type_from_object(st.object.as_deref(), s)?;
                 let target = QualifiedName::new(qn.schema.clone(), new);
                 self.move_object(&ObjectRef::Type(qn), &target, s)
+            }
+            ObjectType::ObjectFunction
+            | ObjectType::ObjectProcedure
+            | ObjectType::ObjectRoutine
+            | ObjectType::ObjectAggregate => {
+                let Some(N::ObjectWithArgs(owa)) = st.object.as_deref().and_then(|o| o.node.as_ref()) else {
+                    return Err("invalid routine".into());
+                };
+                let id = self
+                    .routine_from(owa, super::routine::RoutineKind::of(kind), s)?
+                    .ok_or("function does not exist")?;
+                let target = QualifiedName::new(id.name.schema.clone(), new);
+                self.move_routine(&id, &target, s)
+            }
+            ObjectType::ObjectView | ObjectType::ObjectMatview => {
+                let (schema, name) = rv_parts.ok_or("missing relation")?;
+                let Some(old) = self.scope(s).find_view(schema.as_deref(), &name) else {
+                    if st.missing_ok {
+                        return Ok(());
+                    }
+                    return Err(format!("relation \"{name}\" does not exist").into());
+                };
+                if self.catalog.relation_name_taken(&old.schema, &new) {
+                    return Err(format!("relation \"{new}\" already exists").into());
+                }
+                let target = QualifiedName::new(old.schema.clone(), new);
+                self.move_object(&ObjectRef::View(old), &target, s)
+            }
+            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
+                let (schema, name) = rv_parts.ok_or("missing relation")?;
+                let table = self
+                    .scope(s)
+                    .find_queryable(schema.as_deref(), &name)
+                    .ok_or_else(|| format!("relation \"{name}\" does not exist"))?;
+                let key = crate::model::Member::new(&table, st.subname.clone());
+                let new_key = crate::model::Member::new(&table, new.clone());
+                if kind == ObjectType::ObjectTrigger {
+                    let mut t = self
+                        .catalog
+                        .triggers
+                        .remove(&key)
+                        .ok_or_else(|| format!("trigger \"{}\" does not exist", st.subname))?;
+                    t.name = new;
+                    self.catalog.triggers.insert(new_key, t);
+                } else {
+                    let mut p = self
+                        .catalog
+                        .policies
+                        .remove(&key)
+                        .ok_or_else(|| format!("policy \"{}\" does not exist", st.subname))?;
+                    p.name = new;
+                    self.catalog.policies.insert(new_key, p);
+                }
+                Ok(())
             }
             ObjectType::ObjectDomconstraint => {
                 let qn = self.type_from_object(st.object.as_deref(), s)?;
@@ -205,7 +275,95 @@ impl Interpreter {
             }
         }
         let column = ObjectRef::Column(table.clone(), old.to_string());
-        self.rewrite_exprs(&|e: &Expr| e.refs.contains(&column), &Rename::Column { old, new }, s)
+        self.rewrite_exprs(&|e: &Expr| e.refs.contains(&column), &Rename::Column { old, new }, s)?;
+        for t in self.catalog.triggers.values_mut().filter(|t| t.table == *table) {
+            t.columns.iter_mut().filter(|c| *c == old).for_each(|c| *c = new.to_string());
+        }
+        // Views reading the column: references to it by name (bare, or qualified by the table's
+        // name or alias) follow; the view's own column keeps its name, as in the server.
+        let (old_s, new_s) = (old.to_string(), new.to_string());
+        self.rewrite_views(
+            &column,
+            &mut |n: &mut pg_query::protobuf::Node| {
+                if let Some(N::ColumnRef(cr)) = n.node.as_mut() {
+                    if let Some(N::String(last)) = cr.fields.last_mut().and_then(|f| f.node.as_mut()) {
+                        if last.sval == old_s {
+                            last.sval = new_s.clone();
+                        }
+                    }
+                }
+            },
+            s,
+        )
+    }
+
+    /// Normalize again every view that references `object`, after `edit` of its SQL.
+    fn rewrite_views(
+        &mut self,
+        object: &ObjectRef,
+        edit: &mut dyn FnMut(&mut pg_query::protobuf::Node),
+        s: &Session,
+    ) -> R {
+        let names: Vec<QualifiedName> =
+            self.catalog.views.values().filter(|v| v.query.refs.contains(object)).map(|v| v.name.clone()).collect();
+        for n in names {
+            let snapshot = self.catalog.clone();
+            let scope = Scope::new(&snapshot, &s.search_path);
+            let v = crate::source::parse::build::view::renormalize(&snapshot.views[&n], edit, &scope)?;
+            self.catalog.views.insert(n, v);
+        }
+        Ok(())
+    }
+
+    fn rename_view_column(&mut self, view: &QualifiedName, old: &str, new: &str, s: &Session) -> R {
+        let v = self.catalog.views.get_mut(view).expect("view");
+        if v.columns.iter().any(|c| c.name == new) {
+            return Err(format!("column \"{new}\" of relation \"{}\" already exists", view.name).into());
+        }
+        let c =
+            v.columns.iter_mut().find(|c| c.name == old).ok_or_else(|| format!("column \"{old}\" does not exist"))?;
+        c.name = new.to_string();
+        let snapshot = self.catalog.clone();
+        let scope = Scope::new(&snapshot, &s.search_path);
+        let v = crate::source::parse::build::view::renormalize(&snapshot.views[view], &mut |_| {}, &scope)?;
+        self.catalog.views.insert(view.clone(), v);
+        Ok(())
+    }
+
+    /// A routine's new name (RENAME or SET SCHEMA): triggers, expressions and views follow.
+    pub(super) fn move_routine(&mut self, old: &crate::model::RoutineId, new: &QualifiedName, s: &Session) -> R {
+        let new_id = crate::model::RoutineId { name: new.clone(), args: old.args.clone() };
+        if self.catalog.functions.contains_key(&new_id) || self.catalog.aggregates.contains_key(&new_id) {
+            return Err(format!("function {new_id} already exists").into());
+        }
+        if let Some(mut f) = self.catalog.functions.remove(old) {
+            f.id = new_id.clone();
+            self.catalog.functions.insert(new_id.clone(), f);
+        } else if let Some(mut a) = self.catalog.aggregates.remove(old) {
+            a.id = new_id.clone();
+            self.catalog.aggregates.insert(new_id.clone(), a);
+        }
+        for t in self.catalog.triggers.values_mut().filter(|t| t.function == *old) {
+            t.function = new_id.clone();
+        }
+        for t in self.catalog.event_triggers.values_mut().filter(|t| t.function == *old) {
+            t.function = new_id.clone();
+        }
+        let obj = ObjectRef::Function(old.clone());
+        let (old_name, new_name) = (old.name.clone(), new.clone());
+        let mut edit = move |n: &mut pg_query::protobuf::Node| {
+            if let Some(N::FuncCall(fc)) = n.node.as_mut() {
+                let names: Vec<String> = crate::source::parse::ast::names(&fc.funcname);
+                if names == [old_name.schema.clone(), old_name.name.clone()] || names == [old_name.name.clone()] {
+                    let s = |v: &str| pg_query::protobuf::Node {
+                        node: Some(N::String(pg_query::protobuf::String { sval: v.to_string() })),
+                    };
+                    fc.funcname = vec![s(&new_name.schema), s(&new_name.name)];
+                }
+            }
+        };
+        self.rewrite_views(&obj, &mut edit, s)?;
+        self.rewrite_exprs(&|e: &Expr| e.refs.contains(&obj), &Rename::Function { old: &old.name, new }, s)
     }
 
     /// Give a table, sequence, index or type a new qualified name (RENAME or SET SCHEMA) and
@@ -259,6 +417,17 @@ impl Interpreter {
                         }
                     }
                 }
+                for key in self.catalog.triggers.keys().filter(|k| k.table == *old).cloned().collect::<Vec<_>>() {
+                    let mut t = self.catalog.triggers.remove(&key).expect("trigger");
+                    t.table = new.clone();
+                    self.catalog.triggers.insert(crate::model::Member::new(new, key.name), t);
+                }
+                for key in self.catalog.policies.keys().filter(|k| k.table == *old).cloned().collect::<Vec<_>>() {
+                    let mut p = self.catalog.policies.remove(&key).expect("policy");
+                    p.table = new.clone();
+                    self.catalog.policies.insert(crate::model::Member::new(new, key.name), p);
+                }
+                self.rewrite_views(&ObjectRef::Table(old.clone()), &mut relation_rename(old, new), s)?;
                 // Expressions that name the table, and the table's own (their column refs).
                 let table_ref = ObjectRef::Table(old.clone());
                 self.rewrite_exprs(&|e: &Expr| e.refs.contains(&table_ref), &Rename::Relation { old, new }, s)?;
@@ -267,6 +436,25 @@ impl Interpreter {
                     &Rename::Relation { old, new },
                     s,
                 )
+            }
+            ObjectRef::View(old) => {
+                let mut v = self.catalog.views.remove(old).expect("view");
+                v.name = new.clone();
+                self.catalog.views.insert(new.clone(), v);
+                let indexes: Vec<QualifiedName> =
+                    self.catalog.indexes.values().filter(|i| i.table == *old).map(|i| i.name.clone()).collect();
+                for iname in indexes {
+                    let mut i = self.catalog.indexes.remove(&iname).expect("index");
+                    i.table = new.clone();
+                    i.name.schema = new.schema.clone();
+                    self.catalog.indexes.insert(i.name.clone(), i);
+                }
+                for key in self.catalog.triggers.keys().filter(|k| k.table == *old).cloned().collect::<Vec<_>>() {
+                    let mut t = self.catalog.triggers.remove(&key).expect("trigger");
+                    t.table = new.clone();
+                    self.catalog.triggers.insert(crate::model::Member::new(new, key.name), t);
+                }
+                self.rewrite_views(&ObjectRef::View(old.clone()), &mut relation_rename(old, new), s)
             }
             ObjectRef::Sequence(old) => {
                 let mut q = self.catalog.sequences.remove(old).expect("sequence");

@@ -3,6 +3,10 @@
 //! `pg_get_constraintdef`, `pg_get_indexdef`). One builder per construct keeps the two sides on
 //! one code path; naming of unnamed objects is the interpreter's business, not theirs.
 
+pub mod routine;
+pub mod trigger;
+pub mod view;
+
 use super::ast;
 use crate::model::{
     Constraint, ConstraintKind, ExcludeConstraint, Expr, FkAction, ForeignKey, Index, IndexKey, IndexStorage,

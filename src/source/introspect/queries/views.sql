@@ -1,0 +1,16 @@
+-- Views and materialized views with their columns (types as format_type prints them).
+SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
+       pg_get_viewdef(c.oid) AS definition,
+       coalesce(c.reloptions, '{}') AS options, c.relispopulated AS populated,
+       pg_get_userbyid(c.relowner)::text AS owner,
+       obj_description(c.oid, 'pg_class') AS comment,
+       c.relacl::text[] AS acl,
+       ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_names,
+       ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_types,
+       ARRAY(SELECT coalesce(col_description(c.oid, a.attnum), '') FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_comments
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2
