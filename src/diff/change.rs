@@ -24,6 +24,8 @@ pub enum Change {
         schema: String,
     },
 
+    CreateCollation(crate::model::Collation),
+    DropCollation(crate::model::Collation),
     CreateType(TypeDef),
     DropType(TypeDef),
     /// New enum labels, each with the existing label it goes before or after.
@@ -74,9 +76,12 @@ pub enum Change {
         table: QualifiedName,
         column: Column,
     },
+    /// `only`: the table's children keep the column (as their own), so its drop must not reach
+    /// them (`ALTER TABLE ONLY`).
     DropColumn {
         table: QualifiedName,
         column: Column,
+        only: bool,
     },
     AlterColumnType {
         table: QualifiedName,
@@ -176,6 +181,22 @@ pub enum Change {
         reset: Vec<String>,
     },
 
+    /// `ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...`.
+    AttachPartition {
+        table: QualifiedName,
+        partition: crate::model::PartitionOf,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION child`.
+    DetachPartition {
+        table: QualifiedName,
+        parent: QualifiedName,
+    },
+    /// `ALTER TABLE child INHERIT parent` / `NO INHERIT parent`.
+    SetInherit {
+        table: QualifiedName,
+        parent: QualifiedName,
+        inherit: bool,
+    },
     SetLogged {
         table: QualifiedName,
         unlogged: bool,
@@ -314,6 +335,8 @@ impl Change {
             Change::AlterExtensionSchema { name, schema } => {
                 format!("move extension {} to schema {}", q(name), q(schema))
             }
+            Change::CreateCollation(c) => format!("create collation {}", c.name),
+            Change::DropCollation(c) => format!("drop collation {}", c.name),
             Change::CreateType(t) => format!("create {} {}", type_word(t), t.name),
             Change::DropType(t) => format!("drop {} {}", type_word(t), t.name),
             Change::AddEnumValue { name, value, .. } => {
@@ -341,7 +364,7 @@ impl Change {
             Change::AddColumn { table, column } => {
                 format!("add column {table}.{}", q(&column.name))
             }
-            Change::DropColumn { table, column } => {
+            Change::DropColumn { table, column, .. } => {
                 format!("drop column {table}.{}", q(&column.name))
             }
             Change::AlterColumnType { table, column, from, to, .. } => {
@@ -399,6 +422,13 @@ impl Change {
             Change::DropIndex(i) => format!("drop index {}", i.name),
             Change::SetIndexOptions { name, .. } => {
                 format!("set storage parameters of index {name}")
+            }
+            Change::AttachPartition { table, partition } => {
+                format!("attach {table} as a partition of {}", partition.parent)
+            }
+            Change::DetachPartition { table, parent } => format!("detach partition {table} from {parent}"),
+            Change::SetInherit { table, parent, inherit } => {
+                format!("make {table} {} {parent}", if *inherit { "inherit from" } else { "no longer inherit from" })
             }
             Change::SetLogged { table, unlogged } => {
                 format!("make table {table} {}", if *unlogged { "unlogged" } else { "logged" })

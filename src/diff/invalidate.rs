@@ -28,12 +28,23 @@ impl Cx<'_> {
         let mut queue: VecDeque<(ObjectRef, Reach)> = VecDeque::new();
         for c in self.out.iter() {
             match c {
-                Change::DropView(v) if self.to.views.contains_key(&v.name) => {
-                    queue.push_back((ObjectRef::View(v.name.clone()), Reach::All))
+                // A table built anew (its partitioning changed): what hangs on it, but its own
+                // columns and constraints, which its CREATE TABLE states again.
+                Change::DropTable(t) if !self.to.tables.contains_key(&t.name) => {
+                    queue.push_back((ObjectRef::Table(t.name.clone()), Reach::All))
                 }
-                Change::DropFunction(f) if self.to.functions.contains_key(&f.id) => {
-                    queue.push_back((ObjectRef::Function(f.id.clone()), Reach::All))
+                Change::DropTable(t) if self.to.tables.contains_key(&t.name) => {
+                    for c in &t.columns {
+                        handled.insert(ObjectRef::Column(t.name.clone(), c.name.clone()));
+                        handled.insert(ObjectRef::ColumnDefault(t.name.clone(), c.name.clone()));
+                    }
+                    for k in t.constraints.keys() {
+                        handled.insert(ObjectRef::Constraint(t.name.clone(), k.clone()));
+                    }
+                    queue.push_back((ObjectRef::Table(t.name.clone()), Reach::All));
                 }
+                Change::DropView(v) => queue.push_back((ObjectRef::View(v.name.clone()), Reach::All)),
+                Change::DropFunction(f) => queue.push_back((ObjectRef::Function(f.id.clone()), Reach::All)),
                 Change::AlterColumnType { table, column, .. } => {
                     queue.push_back((ObjectRef::Column(table.clone(), column.clone()), Reach::Rules))
                 }
@@ -180,7 +191,7 @@ fn dropped_object(c: &Change) -> Option<ObjectRef> {
         Change::DropIndex(i) => ObjectRef::Index(i.name.clone()),
         Change::DropDefault { table, column, .. } => ObjectRef::ColumnDefault(table.clone(), column.clone()),
         Change::DropTable(t) => ObjectRef::Table(t.name.clone()),
-        Change::DropColumn { table, column } => ObjectRef::Column(table.clone(), column.name.clone()),
+        Change::DropColumn { table, column, .. } => ObjectRef::Column(table.clone(), column.name.clone()),
         _ => return None,
     })
 }

@@ -42,6 +42,7 @@ impl Cx<'_> {
     fn run(mut self) {
         self.schemas();
         self.extensions();
+        self.collations();
         self.types();
         self.sequences();
         self.tables();
@@ -204,6 +205,32 @@ impl Cx<'_> {
                     }
                 }
             }
+        }
+    }
+
+    fn collations(&mut self) {
+        let same = |a: &crate::model::Collation, b: &crate::model::Collation| {
+            a.provider == b.provider
+                && a.icu_locale == b.icu_locale
+                && a.lc_collate == b.lc_collate
+                && a.lc_ctype == b.lc_ctype
+                && a.deterministic == b.deterministic
+        };
+        for (name, c) in &self.from.collations {
+            if self.to.collations.get(name).is_none_or(|n| !same(c, n)) {
+                self.push(Change::DropCollation(c.clone()));
+            }
+        }
+        for (name, c) in &self.to.collations {
+            let obj = ObjectRef::Collation(name.clone());
+            let old = self.from.collations.get(name).filter(|o| same(o, c));
+            if old.is_none() {
+                let mut created = c.clone();
+                created.comment = None;
+                self.push(Change::CreateCollation(created));
+            }
+            self.owner(obj.clone(), &old.and_then(|o| o.owner.clone()), &c.owner);
+            self.comment(obj, &old.and_then(|o| o.comment.clone()), &c.comment);
         }
     }
 

@@ -38,8 +38,32 @@ impl Cx<'_> {
         self.owner(obj.clone(), &old.and_then(|o| o.owner.clone()), &v.owner);
         self.comment(obj.clone(), &old.and_then(|o| o.comment.clone()), &v.comment);
         for c in &v.columns {
-            let before = old.and_then(|o| o.columns.iter().find(|x| x.name == c.name)).and_then(|x| x.comment.clone());
+            let was = old.and_then(|o| o.columns.iter().find(|x| x.name == c.name));
+            let before = was.and_then(|x| x.comment.clone());
             self.comment(ObjectRef::Column(v.name.clone(), c.name.clone()), &before, &c.comment);
+            let old_default = was.and_then(|x| x.default.clone());
+            if old_default != c.default {
+                match &c.default {
+                    Some(d) => self.push(Change::SetDefault {
+                        table: v.name.clone(),
+                        column: c.name.clone(),
+                        from: old_default,
+                        to: d.clone(),
+                    }),
+                    None => {
+                        let from = old_default.expect("differs");
+                        self.push(Change::DropDefault { table: v.name.clone(), column: c.name.clone(), from })
+                    }
+                }
+            }
+            let owners = (old.and_then(|o| o.owner.as_deref()), v.owner.as_deref());
+            self.privileges(
+                ObjectRef::Column(v.name.clone(), c.name.clone()),
+                AclKind::Column,
+                was.map(|x| &x.acl),
+                &c.acl,
+                owners,
+            );
         }
         let old_acl = old.map(|o| &o.acl);
         self.privileges(

@@ -6,6 +6,31 @@ use crate::model::{quote_ident, AclKind, Column, Constraint, ConstraintKind, Obj
 
 impl Cx<'_> {
     pub(super) fn tables(&mut self) {
+        // A table whose partitioning changes is built anew (and its partitions with it).
+        let mut rebuilt: Vec<QualifiedName> = Vec::new();
+        for (name, t) in &self.from.tables {
+            if self.to.tables.get(name).is_some_and(|n| n.partition_key != t.partition_key) {
+                rebuilt.push(name.clone());
+            }
+        }
+        let mut i = 0;
+        while i < rebuilt.len() {
+            let parent = rebuilt[i].clone();
+            for t in self.from.tables.values() {
+                if t.partition_of.as_ref().is_some_and(|p| p.parent == parent)
+                    && !rebuilt.contains(&t.name)
+                    && self.to.tables.contains_key(&t.name)
+                {
+                    rebuilt.push(t.name.clone());
+                }
+            }
+            i += 1;
+        }
+        for name in &rebuilt {
+            self.push(Change::DropTable(self.from.tables[name].clone()));
+            let t = self.to.tables[name].clone();
+            self.create_table(&t);
+        }
         for (name, t) in &self.from.tables {
             if self.to.tables.contains_key(name) {
                 continue;
@@ -27,6 +52,7 @@ impl Cx<'_> {
         for (name, t) in &self.to.tables {
             match self.from.tables.get(name) {
                 None => self.create_table(t),
+                Some(_) if rebuilt.contains(name) => {}
                 Some(old) => self.alter_table(old, t),
             }
         }
@@ -37,11 +63,19 @@ impl Cx<'_> {
         inline.constraints.retain(|_, c| !matches!(c.kind, ConstraintKind::ForeignKey(_)));
         for c in inline.constraints.values_mut() {
             c.comment = None;
+            if let Some(i) = index_storage_mut(c) {
+                i.comment = None;
+            }
         }
         for c in &mut inline.columns {
             c.comment = None;
         }
         self.push(Change::CreateTable(inline));
+        for c in t.columns.iter().filter(|c| c.from_parent_only()) {
+            if c.default.is_some() && c.default != self.parent_column(t, &c.name).and_then(|p| p.default.clone()) {
+                self.own_default(&t.name, c);
+            }
+        }
         let table = ObjectRef::Table(t.name.clone());
         self.new_owner(table.clone(), &t.owner);
         self.comment(table.clone(), &None, &t.comment);
@@ -71,6 +105,13 @@ impl Cx<'_> {
                 self.push(Change::AddConstraint { table: t.name.clone(), constraint: c.clone() });
             }
             self.comment(ObjectRef::Constraint(t.name.clone(), c.name.clone()), &None, &c.comment);
+            let mut c2 = c.clone();
+            let index_comment = index_storage_mut(&mut c2).and_then(|i| i.comment.take());
+            self.comment(
+                ObjectRef::Index(QualifiedName::new(t.name.schema.clone(), c.name.clone())),
+                &None,
+                &index_comment,
+            );
         }
         if t.replica_identity != crate::model::ReplicaIdentity::Default {
             self.push(Change::SetReplicaIdentity { table: t.name.clone(), identity: t.replica_identity.clone() });
@@ -89,12 +130,58 @@ impl Cx<'_> {
             let (set, reset) = option_changes(&old.options, &new.options);
             self.push(Change::SetTableOptions { table: name.clone(), set, reset });
         }
+        if old.partition_of != new.partition_of {
+            if let Some(p) = &old.partition_of {
+                self.push(Change::DetachPartition { table: name.clone(), parent: p.parent.clone() });
+            }
+            if let Some(p) = &new.partition_of {
+                self.push(Change::AttachPartition { table: name.clone(), partition: p.clone() });
+            }
+        }
+        for p in old.inherits.iter().filter(|p| !new.inherits.contains(p)) {
+            self.push(Change::SetInherit { table: name.clone(), parent: p.clone(), inherit: false });
+        }
+        for p in new.inherits.iter().filter(|p| !old.inherits.contains(p)) {
+            self.push(Change::SetInherit { table: name.clone(), parent: p.clone(), inherit: true });
+        }
+        // A column a table only has from its parent follows the parent's changes, unless the
+        // parent drops it ONLY (because another child keeps it), which leaves it to the table.
         for c in &old.columns {
-            if new.column(&c.name).is_none() {
-                self.push(Change::DropColumn { table: name.clone(), column: c.clone() });
+            let gone = new.column(&c.name).is_none();
+            if c.from_parent_only() {
+                if gone && self.parent_drops_only(old, &c.name) {
+                    self.push(Change::DropColumn { table: name.clone(), column: c.clone(), only: false });
+                }
+                continue;
+            }
+            if gone {
+                let only = self.descendants_keep(name, &c.name);
+                self.push(Change::DropColumn { table: name.clone(), column: c.clone(), only });
             }
         }
         for c in &new.columns {
+            if c.from_parent_only() && old.column(&c.name).is_none_or(|o| o.from_parent_only() || o.inherited) {
+                // Its default is set here unless its parent's own change brings it.
+                let old_default = old.column(&c.name).and_then(|o| o.default.clone());
+                if c.default != old_default && !self.parent_brings_default(old, new, c) {
+                    match &c.default {
+                        // The old default's references (a sequence dropped with the parent's
+                        // column) are released before they go.
+                        Some(d) => self.push(Change::SetDefault {
+                            table: name.clone(),
+                            column: c.name.clone(),
+                            from: old_default.clone(),
+                            to: d.clone(),
+                        }),
+                        None => self.push(Change::DropDefault {
+                            table: name.clone(),
+                            column: c.name.clone(),
+                            from: old_default.expect("differs"),
+                        }),
+                    }
+                }
+                continue;
+            }
             match old.column(&c.name) {
                 None => {
                     let mut added = c.clone();
@@ -144,6 +231,50 @@ impl Cx<'_> {
         self.owner(table.clone(), &old.owner, &new.owner);
         self.comment(table.clone(), &old.comment, &new.comment);
         self.privileges(table, AclKind::Table, Some(&old.acl), &new.acl, (old.owner.as_deref(), new.owner.as_deref()));
+    }
+
+    /// Whether a table that drops `column` has a descendant (in the desired catalog) that keeps
+    /// it: then the drop must not reach the children.
+    fn descendants_keep(&self, table: &QualifiedName, column: &str) -> bool {
+        self.to.tables.values().any(|t| {
+            let child = t.inherits.contains(table) || t.partition_of.as_ref().is_some_and(|p| p.parent == *table);
+            child && (t.column(column).is_some() || self.descendants_keep(&t.name, column))
+        })
+    }
+
+    /// Whether a parent of `child` drops `column` with ONLY (so the child keeps a copy).
+    fn parent_drops_only(&self, child: &Table, column: &str) -> bool {
+        child.inherits.iter().chain(child.partition_of.as_ref().map(|p| &p.parent)).any(|p| {
+            let had = self.from.tables.get(p).is_some_and(|t| t.column(column).is_some());
+            let has = self.to.tables.get(p).is_some_and(|t| t.column(column).is_some());
+            had && !has && self.descendants_keep(p, column)
+        })
+    }
+
+    /// Whether a parent the table keeps changes its default to the table's desired one (the
+    /// parent's SET DEFAULT reaches its children).
+    fn parent_brings_default(&self, old: &Table, new: &Table, c: &Column) -> bool {
+        new.inherits.iter().chain(new.partition_of.as_ref().map(|p| &p.parent)).any(|p| {
+            let kept = old.inherits.contains(p) || old.partition_of.as_ref().is_some_and(|x| x.parent == *p);
+            let before = self.from.tables.get(p).and_then(|t| t.column(&c.name)).and_then(|x| x.default.clone());
+            let after = self.to.tables.get(p).and_then(|t| t.column(&c.name)).and_then(|x| x.default.clone());
+            kept && before != after && after == c.default
+        })
+    }
+
+    /// The column a table inherits, as its (first) parent in the desired catalog has it.
+    fn parent_column(&self, t: &Table, column: &str) -> Option<&Column> {
+        t.inherits
+            .iter()
+            .chain(t.partition_of.as_ref().map(|p| &p.parent))
+            .find_map(|p| self.to.tables.get(p)?.column(column))
+    }
+
+    /// A new child's default on an inherited column, set after its parent's.
+    fn own_default(&mut self, table: &QualifiedName, c: &Column) {
+        if let Some(d) = &c.default {
+            self.push(Change::SetDefault { table: table.clone(), column: c.name.clone(), from: None, to: d.clone() });
+        }
     }
 
     fn alter_column(&mut self, table: &QualifiedName, old: &Column, new: &Column) {
@@ -236,8 +367,16 @@ impl Cx<'_> {
         let strip = |c: &Constraint| {
             let mut c = c.clone();
             c.comment = None;
+            if let Some(i) = index_storage_mut(&mut c) {
+                i.comment = None;
+            }
             c
         };
+        let index_comment = |c: &Constraint| -> Option<String> {
+            let mut c = c.clone();
+            index_storage_mut(&mut c).and_then(|i| i.comment.take())
+        };
+        let index_ref = |c: &str| ObjectRef::Index(QualifiedName::new(name.schema.clone(), c));
         for (cname, c) in &old.constraints {
             let target = new.constraints.get(cname);
             let keep = target.is_some_and(|n| alterable_in_place(&strip(c), &strip(n)));
@@ -261,15 +400,25 @@ impl Cx<'_> {
                         });
                     }
                     self.comment(obj, &o.comment, &c.comment);
+                    self.comment(index_ref(cname), &index_comment(o), &index_comment(c));
                 }
                 _ => {
-                    let mut added = c.clone();
-                    added.comment = None;
+                    let added = strip(c);
                     self.push(Change::AddConstraint { table: name.clone(), constraint: added });
                     self.comment(obj, &None, &c.comment);
+                    self.comment(index_ref(cname), &None, &index_comment(c));
                 }
             }
         }
+    }
+}
+
+/// The storage of a constraint's index, if it has one.
+fn index_storage_mut(c: &mut Constraint) -> Option<&mut crate::model::IndexStorage> {
+    match &mut c.kind {
+        ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => Some(&mut k.index),
+        ConstraintKind::Exclude(x) => Some(&mut x.index),
+        _ => None,
     }
 }
 

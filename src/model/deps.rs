@@ -110,6 +110,47 @@ impl Catalog {
     pub fn dependencies(&self) -> Vec<Dependency> {
         let mut e = Edges(Vec::new());
         let exts: Vec<&str> = self.extensions.keys().map(String::as_str).filter(|e| *e != "plpgsql").collect();
+        for c in self.collations.values() {
+            e.add(&ObjectRef::Collation(c.name.clone()), ObjectRef::Schema(c.name.schema.clone()), DepKind::Normal);
+        }
+        let collation = |q: &Option<QualifiedName>| {
+            q.as_ref().filter(|q| self.collations.contains_key(*q)).map(|q| ObjectRef::Collation(q.clone()))
+        };
+        for t in self.types.values() {
+            let me = ObjectRef::Type(t.name.clone());
+            match &t.kind {
+                TypeKind::Domain(d) => e.0.extend(collation(&d.collation).map(|c| Dependency {
+                    from: me.clone(),
+                    to: c,
+                    kind: DepKind::Normal,
+                })),
+                TypeKind::Composite { attributes } => {
+                    for a in attributes {
+                        e.0.extend(collation(&a.collation).map(|c| Dependency {
+                            from: me.clone(),
+                            to: c,
+                            kind: DepKind::Normal,
+                        }));
+                    }
+                }
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        for t in self.tables.values() {
+            for c in &t.columns {
+                let me = ObjectRef::Column(t.name.clone(), c.name.clone());
+                e.0.extend(collation(&c.collation).map(|col| Dependency { from: me, to: col, kind: DepKind::Normal }));
+            }
+        }
+        for i in self.indexes.values() {
+            for k in &i.keys {
+                e.0.extend(collation(&k.collation).map(|c| Dependency {
+                    from: ObjectRef::Index(i.name.clone()),
+                    to: c,
+                    kind: DepKind::Normal,
+                }));
+            }
+        }
         for ext in self.extensions.values() {
             if self.schemas.contains_key(&ext.schema) {
                 e.add(&ObjectRef::Extension(ext.name.clone()), ObjectRef::Schema(ext.schema.clone()), DepKind::Normal);
@@ -146,10 +187,24 @@ impl Catalog {
         for t in self.tables.values() {
             let table = ObjectRef::Table(t.name.clone());
             e.add(&table, ObjectRef::Schema(t.name.schema.clone()), DepKind::Normal);
+            // A partition goes with its partitioned table; an inheriting table needs CASCADE.
+            if let Some(p) = &t.partition_of {
+                e.add(&table, ObjectRef::Table(p.parent.clone()), DepKind::Auto);
+            }
+            for p in &t.inherits {
+                e.add(&table, ObjectRef::Table(p.clone()), DepKind::Normal);
+            }
+            let parents: Vec<&QualifiedName> =
+                t.inherits.iter().chain(t.partition_of.as_ref().map(|p| &p.parent)).collect();
             let column = |c: &str| ObjectRef::Column(t.name.clone(), c.to_string());
             for c in &t.columns {
                 let me = column(&c.name);
                 e.add(&me, table.clone(), DepKind::Auto);
+                if c.from_parent_only() {
+                    for p in &parents {
+                        e.add(&me, ObjectRef::Column((*p).clone(), c.name.clone()), DepKind::Auto);
+                    }
+                }
                 e.ty(&me, &c.ty, &exts);
                 if let Some(g) = &c.generated {
                     e.expr(&me, g, DepKind::Normal);

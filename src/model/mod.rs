@@ -5,6 +5,7 @@
 //! anything that walks a catalog walks it in the same order every time. Fields that a source
 //! cannot know are `Option`s whose `None` means "not stated" and is documented on the field.
 
+mod collation;
 mod deps;
 mod derived;
 mod expr;
@@ -20,6 +21,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use collation::Collation;
 pub use deps::{DepKind, Dependency};
 pub use derived::Derived;
 pub use expr::Expr;
@@ -32,7 +34,7 @@ pub use schema::{Extension, Schema};
 pub use sequence::Sequence;
 pub use table::{
     Column, Constraint, ConstraintKind, ExcludeConstraint, FkAction, ForeignKey, Identity, IndexStorage, KeyConstraint,
-    ReplicaIdentity, SequenceOptions, Storage, Table,
+    PartitionKey, PartitionOf, PartitionStrategy, ReplicaIdentity, SequenceOptions, Storage, Table,
 };
 pub use trigger::{
     ConstraintTrigger, EventTrigger, Policy, PolicyCommand, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
@@ -48,6 +50,7 @@ pub struct Catalog {
     pub schemas: BTreeMap<String, Schema>,
     pub extensions: BTreeMap<String, Extension>,
     pub types: BTreeMap<QualifiedName, TypeDef>,
+    pub collations: BTreeMap<QualifiedName, Collation>,
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     pub tables: BTreeMap<QualifiedName, Table>,
     /// Views and materialized views.
@@ -163,6 +166,9 @@ impl Catalog {
             }
             ObjectRef::Type(t) => {
                 self.types.remove(t);
+            }
+            ObjectRef::Collation(c) => {
+                self.collations.remove(c);
             }
             ObjectRef::Sequence(s) => {
                 self.sequences.remove(s);

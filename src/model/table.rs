@@ -19,6 +19,12 @@ pub struct Table {
     pub replica_identity: ReplicaIdentity,
     /// The index the table is clustered on (an index or a constraint's index name).
     pub cluster_on: Option<String>,
+    /// `INHERITS (parents)`, in order (not partitioning).
+    pub inherits: Vec<QualifiedName>,
+    /// `PARTITION BY ...`: a partitioned table.
+    pub partition_key: Option<PartitionKey>,
+    /// `PARTITION OF parent FOR VALUES ...`: a partition.
+    pub partition_of: Option<PartitionOf>,
     /// `ENABLE ROW LEVEL SECURITY` / `FORCE ROW LEVEL SECURITY`.
     pub rls_enabled: bool,
     pub rls_forced: bool,
@@ -37,6 +43,9 @@ impl Table {
             options: BTreeMap::new(),
             replica_identity: ReplicaIdentity::Default,
             cluster_on: None,
+            inherits: Vec::new(),
+            partition_key: None,
+            partition_of: None,
             rls_enabled: false,
             rls_forced: false,
             owner: None,
@@ -86,6 +95,10 @@ pub struct Column {
     pub comment: Option<String>,
     /// Column privileges (`GRANT SELECT (col) ON t`); `None` when there are none.
     pub acl: super::Acl,
+    /// Inherited from a parent (INHERITS or partitioning): the parent's changes reach it.
+    pub inherited: bool,
+    /// Defined by the table itself too (always, unless it only comes from a parent).
+    pub local: bool,
 }
 
 impl Column {
@@ -103,8 +116,45 @@ impl Column {
             compression: None,
             comment: None,
             acl: None,
+            inherited: false,
+            local: true,
         }
     }
+
+    /// Only a parent's: its definition is the parent's business.
+    pub fn from_parent_only(&self) -> bool {
+        self.inherited && !self.local
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
+impl PartitionStrategy {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PartitionStrategy::Range => "RANGE",
+            PartitionStrategy::List => "LIST",
+            PartitionStrategy::Hash => "HASH",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartitionKey {
+    pub strategy: PartitionStrategy,
+    pub keys: Vec<super::IndexKey>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    /// `FOR VALUES ...` or `DEFAULT`, as SQL (`sql`) and canonical (`key`).
+    pub bound: Expr,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -198,6 +248,8 @@ pub struct KeyConstraint {
 pub struct IndexStorage {
     pub options: BTreeMap<String, String>,
     pub tablespace: Option<String>,
+    /// `COMMENT ON INDEX` of the constraint's index.
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

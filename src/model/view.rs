@@ -30,6 +30,9 @@ pub struct ViewColumn {
     /// Known for introspected views; inferred for simple expressions in files.
     pub ty: Derived<Option<TypeRef>>,
     pub comment: Option<String>,
+    /// `ALTER VIEW ... ALTER COLUMN ... SET DEFAULT` (used by inserts through the view).
+    pub default: Option<super::Expr>,
+    pub acl: Acl,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

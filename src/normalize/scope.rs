@@ -41,6 +41,10 @@ impl<'a> Scope<'a> {
         self.find(schema, name, |qn| self.catalog.types.contains_key(qn))
     }
 
+    pub fn find_collation(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
+        self.find(schema, name, |qn| self.catalog.collations.contains_key(qn))
+    }
+
     pub fn find_table(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
         self.find(schema, name, |qn| self.catalog.tables.contains_key(qn))
     }

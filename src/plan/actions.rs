@@ -126,6 +126,29 @@ fn alter_table(t: &QualifiedName, clause: String) -> String {
     format!("ALTER TABLE {t} {clause}")
 }
 
+/// The tables `table` inherits from or is a partition of.
+fn parents_of(cat: &Catalog, table: &QualifiedName) -> Vec<QualifiedName> {
+    cat.tables.get(table).map_or_else(Vec::new, |t| {
+        t.inherits.iter().chain(t.partition_of.as_ref().map(|p| &p.parent)).cloned().collect()
+    })
+}
+
+/// Tables that inherit from `table` or are its partitions, at any depth.
+fn descendants(cat: &Catalog, table: &QualifiedName) -> Vec<QualifiedName> {
+    let mut out: Vec<QualifiedName> = Vec::new();
+    let mut frontier = vec![table.clone()];
+    while let Some(p) = frontier.pop() {
+        for t in cat.tables.values() {
+            let child = t.inherits.contains(&p) || t.partition_of.as_ref().is_some_and(|x| x.parent == p);
+            if child && !out.contains(&t.name) {
+                out.push(t.name.clone());
+                frontier.push(t.name.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Sequences owned by a column.
 fn owned_sequences(cat: &Catalog, t: &QualifiedName, c: Option<&str>) -> Vec<ObjectRef> {
     cat.sequences
@@ -201,6 +224,29 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             .step(st(format!("ALTER EXTENSION {} SET SCHEMA {}", q(name), q(schema))))
             .require([ObjectRef::Extension(name.clone()), ObjectRef::Schema(schema.clone())]),
 
+        Change::CreateCollation(c) => {
+            let mut opts = vec![format!("provider = {}", c.provider)];
+            if let Some(l) = &c.icu_locale {
+                opts.push(format!("locale = {}", quote_literal(l)));
+            }
+            if c.provider != "icu" {
+                if let Some(l) = &c.lc_collate {
+                    opts.push(format!("lc_collate = {}", quote_literal(l)));
+                }
+                if let Some(l) = &c.lc_ctype {
+                    opts.push(format!("lc_ctype = {}", quote_literal(l)));
+                }
+            }
+            if !c.deterministic {
+                opts.push("deterministic = false".into());
+            }
+            Action::new(rank(CREATE, 2, &c.name))
+                .step(st(format!("CREATE COLLATION {} ({})", c.name, opts.join(", "))))
+                .provide([ObjectRef::Collation(c.name.clone())], cx)
+        }
+        Change::DropCollation(c) => Action::new(rank(DROP, 18, &c.name))
+            .step(st(format!("DROP COLLATION {}", c.name)))
+            .remove([ObjectRef::Collation(c.name.clone())], cx),
         Change::CreateType(t) => Action::new(rank(CREATE, 2, &t.name))
             .step(st(sql::create_type(t)))
             .provide([ObjectRef::Type(t.name.clone())], cx),
@@ -366,6 +412,14 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             }
             let mut step = st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, column))))
                 .lock(L::AccessExclusive);
+            // The column reaches the table's descendants too.
+            // (Descendants created by the plan have it in their own definition.)
+            objs.extend(
+                descendants(cx.to, table)
+                    .into_iter()
+                    .filter(|d| cx.from.tables.contains_key(d))
+                    .map(|d| col(&d, &column.name)),
+            );
             let volatile = column.default.as_ref().is_some_and(|d| is_volatile(&d.sql))
                 || column.identity.is_some()
                 || column.generated.is_some();
@@ -377,14 +431,18 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 .provide(objs, cx)
                 .require([ObjectRef::Table(table.clone())])
         }
-        Change::DropColumn { table, column } => {
+        Change::DropColumn { table, column, only } => {
             let mut objs = vec![col(table, &column.name), ObjectRef::ColumnDefault(table.clone(), column.name.clone())];
             objs.extend(owned_sequences(cx.from, table, Some(&column.name)));
             Action::new(rank(DROP, 13, format!("{table}.{}", column.name)))
                 .step(
-                    st(alter_table(table, format!("DROP COLUMN {}", q(&column.name))))
-                        .hazard(H::DataLoss, format!("the values of column {} are deleted", q(&column.name)))
-                        .lock(L::AccessExclusive),
+                    st(if *only {
+                        format!("ALTER TABLE ONLY {table} DROP COLUMN {}", q(&column.name))
+                    } else {
+                        alter_table(table, format!("DROP COLUMN {}", q(&column.name)))
+                    })
+                    .hazard(H::DataLoss, format!("the values of column {} are deleted", q(&column.name)))
+                    .lock(L::AccessExclusive),
                 )
                 .remove(objs, cx)
         }
@@ -442,7 +500,9 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                         .lock(L::AccessExclusive),
                 )
                 .provide([me], cx)
-                .require([col(table, column)]);
+                .require([col(table, column)])
+                // A parent's SET DEFAULT reaches its children: a child's own default comes after.
+                .require(parents_of(cx.to, table).into_iter().map(|p| ObjectRef::ColumnDefault(p, column.clone())));
             if let Some(f) = from {
                 a = a.release(f.refs.iter().cloned());
             }
@@ -633,6 +693,37 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             a
         }
 
+        Change::AttachPartition { table, partition } => Action::new(rank(CREATE, 6, table))
+            .step(
+                st(format!("ALTER TABLE {} ATTACH PARTITION {table} {}", partition.parent, partition.bound.sql))
+                    .lock(L::ShareUpdateExclusive)
+                    .hazard(H::ValidationScan, format!("{table} is scanned to check its rows fit the partition bound")),
+            )
+            .require([ObjectRef::Table(table.clone()), ObjectRef::Table(partition.parent.clone())]),
+        Change::DetachPartition { table, parent } => Action::new(rank(ALTER, 5, table))
+            .step(st(format!("ALTER TABLE {parent} DETACH PARTITION {table}")).lock(L::AccessExclusive))
+            .require([ObjectRef::Table(table.clone())])
+            .release([ObjectRef::Table(parent.clone())]),
+        Change::SetInherit { table, parent, inherit } => {
+            let a = Action::new(rank(ALTER, 5, table)).step(
+                st(alter_table(table, format!("{}INHERIT {parent}", if *inherit { "" } else { "NO " })))
+                    .lock(L::AccessExclusive),
+            );
+            if *inherit {
+                a.require([ObjectRef::Table(table.clone()), ObjectRef::Table(parent.clone())])
+            } else {
+                // Before the parent drops any of the columns the table had from it.
+                let columns: Vec<ObjectRef> = cx
+                    .from
+                    .tables
+                    .get(parent)
+                    .map(|p| p.columns.iter().map(|c| col(parent, &c.name)).collect())
+                    .unwrap_or_default();
+                a.require([ObjectRef::Table(table.clone())])
+                    .release([ObjectRef::Table(parent.clone())])
+                    .release(columns)
+            }
+        }
         Change::SetLogged { table, unlogged } => Action::new(rank(ALTER, 5, table))
             .step(
                 st(alter_table(table, if *unlogged { "SET UNLOGGED".into() } else { "SET LOGGED".into() }))
@@ -680,9 +771,17 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
 
         Change::Comment { object, comment } => {
             let text = comment.as_deref().map_or("NULL".to_string(), quote_literal);
+            // A constraint's index exists once the constraint does.
+            let constraint = match object {
+                ObjectRef::Index(i) => {
+                    cx.to.constraint_index(i).map(|(t, c)| ObjectRef::Constraint(t.name.clone(), c.name.clone()))
+                }
+                _ => None,
+            };
             Action::new(rank(DECORATE, 5, object))
                 .step(st(format!("COMMENT ON {} IS {text}", comment_target(object, cx.to))))
                 .require([object.clone()])
+                .require(constraint)
         }
         Change::CreateView(v) => {
             let mut objs = vec![ObjectRef::View(v.name.clone())];
@@ -967,6 +1066,7 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
             format!("{} {f}", if cat.functions.get(f).is_some_and(|f| f.procedure) { "PROCEDURE" } else { "FUNCTION" })
         }
         ObjectRef::Aggregate(a) => format!("AGGREGATE {a}"),
+        ObjectRef::Collation(c) => format!("COLLATION {c}"),
         ObjectRef::Trigger(t, n) => format!("TRIGGER {} ON {t}", q(n)),
         ObjectRef::EventTrigger(e) => format!("EVENT TRIGGER {}", q(e)),
         ObjectRef::Policy(t, n) => format!("POLICY {} ON {t}", q(n)),

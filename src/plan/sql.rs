@@ -288,12 +288,40 @@ pub fn constraint_definition(c: &Constraint) -> String {
 }
 
 pub fn create_table(t: &Table) -> String {
-    let mut items: Vec<String> = t.columns.iter().map(|c| column_definition(&t.name, c)).collect();
+    // A child's inherited columns come from its parents; a partition has no columns of its own.
+    let mut items: Vec<String> = t
+        .columns
+        .iter()
+        .filter(|c| !c.from_parent_only() && t.partition_of.is_none())
+        .map(|c| column_definition(&t.name, c))
+        .collect();
     for c in t.constraints.values() {
         items.push(format!("CONSTRAINT {} {}", q(&c.name), constraint_definition(c)));
     }
     let body = if items.is_empty() { "()".to_string() } else { format!("(\n    {}\n)", items.join(",\n    ")) };
-    let mut s = format!("CREATE {}TABLE {} {body}", if t.unlogged { "UNLOGGED " } else { "" }, t.name);
+    let mut s = match &t.partition_of {
+        Some(p) => {
+            let body = if items.is_empty() { String::new() } else { format!("{body} ") };
+            format!(
+                "CREATE {}TABLE {} PARTITION OF {} {body}{}",
+                if t.unlogged { "UNLOGGED " } else { "" },
+                t.name,
+                p.parent,
+                p.bound.sql
+            )
+        }
+        None => format!("CREATE {}TABLE {} {body}", if t.unlogged { "UNLOGGED " } else { "" }, t.name),
+    };
+    if !t.inherits.is_empty() {
+        s.push_str(&format!(" INHERITS ({})", t.inherits.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")));
+    }
+    if let Some(k) = &t.partition_key {
+        s.push_str(&format!(
+            " PARTITION BY {} ({})",
+            k.strategy.keyword(),
+            k.keys.iter().map(index_key).collect::<Vec<_>>().join(", ")
+        ));
+    }
     if !t.options.is_empty() {
         s.push_str(&format!(" WITH ({})", options_list(&t.options)));
     }

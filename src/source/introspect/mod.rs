@@ -108,6 +108,7 @@ struct Queries {
     schemas: Vec<Row>,
     extensions: Vec<Row>,
     types: Vec<Row>,
+    collations: Vec<Row>,
     type_attributes: Vec<Row>,
     domain_constraints: Vec<Row>,
     sequences: Vec<Row>,
@@ -142,6 +143,7 @@ pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
         schemas: run(client, "schemas", include_str!("queries/schemas.sql")).await?,
         extensions: run(client, "extensions", include_str!("queries/extensions.sql")).await?,
         types: run(client, "types", include_str!("queries/types.sql")).await?,
+        collations: run(client, "collations", include_str!("queries/collations.sql")).await?,
         type_attributes: run(client, "type_attributes", include_str!("queries/type_attributes.sql")).await?,
         domain_constraints: run(client, "domain_constraints", include_str!("queries/domain_constraints.sql")).await?,
         sequences: run(client, "sequences", include_str!("queries/sequences.sql")).await?,
@@ -219,6 +221,22 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         cat.extensions.insert(
             name.clone(),
             Extension { name, schema: r.get("schema"), version: r.get("version"), comment: r.get("comment") },
+        );
+    }
+    for r in &q.collations {
+        let name = qn(r, "schema", "name");
+        cat.collations.insert(
+            name.clone(),
+            crate::model::Collation {
+                name,
+                provider: r.get("provider"),
+                icu_locale: r.get("icu_locale"),
+                lc_collate: r.get("lc_collate"),
+                lc_ctype: r.get("lc_ctype"),
+                deterministic: r.get("deterministic"),
+                owner: Some(r.get("owner")),
+                comment: r.get("comment"),
+            },
         );
     }
     // Types: names first (they reference each other), then what they are made of.
@@ -312,12 +330,6 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
     }
     for r in &q.tables {
         let name = qn(r, "schema", "name");
-        if r.get::<_, String>("kind") == "p" {
-            return Err(IntrospectError::Model {
-                what: format!("table {name}"),
-                message: "partitioned tables are not supported yet".into(),
-            });
-        }
         let mut t = Table::new(name.clone());
         t.unlogged = r.get::<_, String>("persistence") == "u";
         t.options = reloptions(r.get("options"));
@@ -344,6 +356,8 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(model_err(format!("table {table}")))?;
         let mut col = Column::new(r.get::<_, String>("name"), ty.clone());
         col.not_null = r.get("not_null");
+        col.inherited = r.get("inherited");
+        col.local = r.get("local");
         col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));
         col.statistics = r.get::<_, Option<i32>>("statistics").filter(|s| *s != -1);
         col.storage = r.get::<_, Option<String>>("storage").and_then(|s| s.chars().next()).and_then(storage_from_char);
@@ -388,6 +402,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
             .columns
             .push(col);
     }
+    partitions(q, &mut cat)?;
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for (table, column, default, generated) in exprs {
@@ -414,11 +429,16 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         c.validated = r.get("validated");
         c.comment = r.get("comment");
         let options = reloptions(r.get("index_options"));
+        let index_comment: Option<String> = r.get("index_comment");
         match &mut c.kind {
             crate::model::ConstraintKind::PrimaryKey(k) | crate::model::ConstraintKind::Unique(k) => {
-                k.index.options = options
+                k.index.options = options;
+                k.index.comment = index_comment;
             }
-            crate::model::ConstraintKind::Exclude(x) => x.index.options = options,
+            crate::model::ConstraintKind::Exclude(x) => {
+                x.index.options = options;
+                x.index.comment = index_comment;
+            }
             _ => {}
         }
         cat.tables.get_mut(&table).expect("table").constraints.insert(name, c);
@@ -435,6 +455,67 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
     }
     triggers_and_policies(q, &mut cat)?;
     Ok(cat)
+}
+
+/// Parents, partition keys and bounds (after every table has its columns: a bound is read
+/// with its parent's key types).
+fn partitions(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+    let empty_path: Vec<String> = Vec::new();
+    // Keys first: bounds are read with their parent's key types.
+    for r in &q.tables {
+        let name = qn(r, "schema", "name");
+        let key: Option<String> = r.get("partition_key");
+        let (_, key_spec) = build::partition_texts(None, key.as_deref()).map_err(model_err(format!("table {name}")))?;
+        if let Some(spec) = key_spec {
+            let snapshot = cat.clone();
+            let scope = Scope::new(&snapshot, &empty_path);
+            let k = build::partition_key(&spec, &name, &scope).map_err(model_err(format!("table {name}")))?;
+            cat.tables.get_mut(&name).expect("table").partition_key = Some(k);
+        }
+    }
+    for r in &q.tables {
+        let name = qn(r, "schema", "name");
+        let parents: Vec<QualifiedName> = r
+            .get::<_, Vec<String>>("parent_schemas")
+            .into_iter()
+            .zip(r.get::<_, Vec<String>>("parent_names"))
+            .map(|(s, n)| QualifiedName::new(s, n))
+            .collect();
+        let bound: Option<String> = r.get("partition_bound");
+        let Some(bound) = bound else {
+            cat.tables.get_mut(&name).expect("table").inherits = parents;
+            continue;
+        };
+        let (spec, _) = build::partition_texts(Some(&bound), None).map_err(model_err(format!("table {name}")))?;
+        let spec = spec.ok_or_else(|| IntrospectError::Model {
+            what: format!("table {name}"),
+            message: "unreadable bound".into(),
+        })?;
+        let parent = parents.first().cloned().ok_or_else(|| IntrospectError::Model {
+            what: format!("table {name}"),
+            message: "a partition without a parent".into(),
+        })?;
+        let snapshot = cat.clone();
+        let scope = Scope::new(&snapshot, &empty_path);
+        let types: Vec<Option<TypeRef>> = snapshot
+            .tables
+            .get(&parent)
+            .and_then(|p| {
+                p.partition_key.as_ref().map(|k| {
+                    k.keys
+                        .iter()
+                        .map(|k| match &k.target {
+                            crate::model::IndexTarget::Column(c) => p.column(c).map(|c| c.ty.clone()),
+                            _ => None,
+                        })
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        let bound = build::partition_bound(&spec, &types, &scope).map_err(model_err(format!("table {name}")))?;
+        cat.tables.get_mut(&name).expect("table").partition_of = Some(crate::model::PartitionOf { parent, bound });
+    }
+    Ok(())
 }
 
 /// Functions, aggregates and views. Views may call functions and `BEGIN ATOMIC` functions may
@@ -512,15 +593,27 @@ fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> 
         let tys: Vec<String> = r.get("column_types");
         let comments: Vec<String> = r.get("column_comments");
         let mut columns = Vec::new();
-        for ((n, t), c) in names.into_iter().zip(tys).zip(comments) {
+        let defaults: Vec<Option<String>> = r.get("column_defaults");
+        let acls: Vec<Option<String>> = r.get("column_acls");
+        let owner: String = r.get("owner");
+        for ((((n, t), c), d), a) in names.into_iter().zip(tys).zip(comments).zip(defaults).zip(acls) {
             let ty = types.get(&t, &scope).map_err(model_err(format!("view {name}")))?;
+            let default = match d {
+                Some(text) => {
+                    let cx = ExprContext { scope, table: Some(&name), target: Some(&ty) };
+                    Some(build::expr_from_text(&text, &cx).map_err(model_err(format!("view {name}")))?)
+                }
+                None => None,
+            };
+            let acl = a.map(|items| items.split('\n').flat_map(|i| parse_aclitem(i, &owner)).collect());
             columns.push(crate::model::ViewColumn {
                 name: n,
                 ty: crate::model::Derived(Some(ty)),
                 comment: (!c.is_empty()).then_some(c),
+                default,
+                acl,
             });
         }
-        let owner: String = r.get("owner");
         let view = crate::model::View {
             name: name.clone(),
             materialized: r.get::<_, String>("kind") == "m",

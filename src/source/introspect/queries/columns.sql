@@ -1,6 +1,6 @@
 SELECT n.nspname::text AS schema, c.relname::text AS table_name, a.attname::text AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
-       a.attnotnull AS not_null,
+       a.attnotnull AS not_null, a.attinhcount > 0 AS inherited, a.attislocal AS local,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expr,
        a.attidentity::text AS identity,

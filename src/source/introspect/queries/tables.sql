@@ -1,6 +1,12 @@
 SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
        c.relpersistence::text AS persistence, coalesce(c.reloptions, '{}') AS options,
        c.relreplident::text AS replica_identity, c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       ARRAY(SELECT pn.nspname::text FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parent_schemas,
+       ARRAY(SELECT pc.relname::text FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+              WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parent_names,
        pg_get_userbyid(c.relowner)::text AS owner,
        obj_description(c.oid, 'pg_class') AS comment,
        c.relacl::text[] AS acl,

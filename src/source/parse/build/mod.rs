@@ -61,8 +61,9 @@ pub fn collation(names: &[String], scope: &Scope) -> BuildResult<Option<Qualifie
     if schema.is_none() && name == "default" {
         return Ok(None);
     }
-    // User-defined collations are not modeled yet: unqualified names are pg_catalog's.
-    let _ = scope;
+    if let Some(qn) = scope.find_collation(schema.as_deref(), &name) {
+        return Ok(Some(qn));
+    }
     Ok(Some(QualifiedName::new(schema.unwrap_or_else(|| "pg_catalog".into()), name)))
 }
 
@@ -71,6 +72,7 @@ fn index_storage(options: &[Node], tablespace: &str) -> IndexStorage {
     IndexStorage {
         options: reloption_map(options),
         tablespace: (!tablespace.is_empty()).then(|| tablespace.to_string()),
+        comment: None,
     }
 }
 
@@ -277,4 +279,113 @@ pub fn index_from_def(def: &str, scope: &Scope) -> BuildResult<Index> {
     let table = QualifiedName::new(schema.unwrap_or_default(), relname);
     let name = QualifiedName::new(table.schema.clone(), stmt.idxname.clone());
     index(stmt, name, &table, scope)
+}
+
+/// `PARTITION BY RANGE (a, lower(b))`.
+pub fn partition_key(
+    spec: &pb::PartitionSpec,
+    table: &QualifiedName,
+    scope: &Scope,
+) -> BuildResult<crate::model::PartitionKey> {
+    use crate::model::PartitionStrategy as S;
+    let strategy = match pb::PartitionStrategy::try_from(spec.strategy) {
+        Ok(pb::PartitionStrategy::Range) => S::Range,
+        Ok(pb::PartitionStrategy::List) => S::List,
+        Ok(pb::PartitionStrategy::Hash) => S::Hash,
+        _ => return Err("unknown partitioning strategy".into()),
+    };
+    let mut keys = Vec::new();
+    for p in &spec.part_params {
+        let Some(N::PartitionElem(e)) = p.node.as_ref() else { continue };
+        let target = if !e.name.is_empty() {
+            IndexTarget::Column(e.name.clone())
+        } else {
+            let node = e.expr.as_deref().ok_or("partition key without column or expression")?;
+            match node.node.as_ref() {
+                Some(N::ColumnRef(cr)) if cr.fields.len() == 1 => {
+                    IndexTarget::Column(ast::string(&cr.fields[0]).unwrap_or_default().to_string())
+                }
+                _ => IndexTarget::Expr(normalize::expr(
+                    node,
+                    &ExprContext { scope: *scope, table: Some(table), target: None },
+                )?),
+            }
+        };
+        keys.push(IndexKey {
+            target,
+            collation: if e.collation.is_empty() { None } else { collation(&ast::names(&e.collation), scope)? },
+            opclass: ast::names(&e.opclass).last().cloned(),
+            opclass_options: BTreeMap::new(),
+            descending: false,
+            nulls_first: false,
+        });
+    }
+    Ok(crate::model::PartitionKey { strategy, keys })
+}
+
+/// A partition's `FOR VALUES ...` / `DEFAULT`, its values canonical for the key's types.
+pub fn partition_bound(
+    spec: &pb::PartitionBoundSpec,
+    key_types: &[Option<TypeRef>],
+    scope: &Scope,
+) -> BuildResult<Expr> {
+    if spec.is_default {
+        return Ok(Expr { sql: "DEFAULT".into(), key: "DEFAULT".into(), refs: Default::default() });
+    }
+    let datum = |n: &Node, i: usize| -> BuildResult<Expr> {
+        let value = match n.node.as_ref() {
+            Some(N::PartitionRangeDatum(d)) => d.value.as_deref().ok_or("empty bound")?,
+            _ => n,
+        };
+        let target = key_types.get(i).and_then(|t| t.as_ref());
+        normalize::expr(value, &ExprContext { scope: *scope, table: None, target })
+    };
+    let list = |nodes: &[Node], per_key: bool| -> BuildResult<(String, String)> {
+        let exprs = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| datum(n, if per_key { i } else { 0 }))
+            .collect::<BuildResult<Vec<_>>>()?;
+        Ok((
+            exprs.iter().map(|e| e.sql.clone()).collect::<Vec<_>>().join(", "),
+            exprs.iter().map(|e| e.key.clone()).collect::<Vec<_>>().join(", "),
+        ))
+    };
+    let (sql, key) = match spec.strategy.as_str() {
+        "r" => {
+            let (ls, lk) = list(&spec.lowerdatums, true)?;
+            let (us, uk) = list(&spec.upperdatums, true)?;
+            (format!("FOR VALUES FROM ({ls}) TO ({us})"), format!("FROM ({lk}) TO ({uk})"))
+        }
+        "l" => {
+            let (s, k) = list(&spec.listdatums, false)?;
+            (format!("FOR VALUES IN ({s})"), format!("IN ({k})"))
+        }
+        "h" => {
+            let s = format!("FOR VALUES WITH (MODULUS {}, REMAINDER {})", spec.modulus, spec.remainder);
+            (s.clone(), s)
+        }
+        other => return Err(format!("unknown partition bound strategy {other}")),
+    };
+    Ok(Expr { sql, key, refs: Default::default() })
+}
+
+/// The parsed pieces of `CREATE TABLE x PARTITION OF p <bound> [PARTITION BY ...]` text that
+/// the catalog prints (`pg_get_expr(relpartbound)`, `pg_get_partkeydef`).
+pub fn partition_texts(
+    bound: Option<&str>,
+    key: Option<&str>,
+) -> BuildResult<(Option<pb::PartitionBoundSpec>, Option<pb::PartitionSpec>)> {
+    let mut sql = String::from("CREATE TABLE x ");
+    if let Some(b) = bound {
+        sql.push_str(&format!("PARTITION OF y {b} "));
+    } else {
+        sql.push_str("() ");
+    }
+    if let Some(k) = key {
+        sql.push_str(&format!("PARTITION BY {k}"));
+    }
+    let tree = parse_one(&sql)?;
+    let Some(N::CreateStmt(cs)) = first_stmt(&tree) else { return Err(format!("unexpected partition text: {sql}")) };
+    Ok((cs.partbound.clone(), cs.partspec.clone()))
 }

@@ -22,8 +22,11 @@ fn build(
             e
         }
     })?;
-    let columns: Vec<ViewColumn> =
-        analyzed.columns.into_iter().map(|(name, ty)| ViewColumn { name, ty: Derived(ty), comment: None }).collect();
+    let columns: Vec<ViewColumn> = analyzed
+        .columns
+        .into_iter()
+        .map(|(name, ty)| ViewColumn { name, ty: Derived(ty), comment: None, default: None, acl: None })
+        .collect();
     Ok(View {
         name,
         materialized,

@@ -55,7 +55,7 @@ impl Interpreter {
                         Err(err_at(format!("relation \"{name}\" does not exist"), rv.location))
                     };
                 };
-                return self.alter_view(&v, st);
+                return self.alter_view(&v, st, s);
             }
             other => {
                 return Err(err_at(format!("ALTER {} is not supported yet", object_type_name(other)), rv.location))
@@ -73,7 +73,7 @@ impl Interpreter {
                 return self.alter_index(&idx, st);
             }
             if let Some(v) = scope.find_view(schema.as_deref(), &name) {
-                return self.alter_view(&v, st);
+                return self.alter_view(&v, st, s);
             }
             return Err(err_at(format!("relation \"{name}\" does not exist"), rv.location));
         };
@@ -82,8 +82,17 @@ impl Interpreter {
             Some(N::AlterTableCmd(cmd)) => self.alter_table_cmd(&mut table, cmd, s),
             _ => Err("unsupported ALTER TABLE command".into()),
         });
-        self.catalog.tables.insert(qn, table);
-        result
+        self.catalog.tables.insert(qn.clone(), table);
+        result?;
+        // Column changes reach the table's children (inheritance and partitions), unless ONLY.
+        if rv.inh {
+            for cmd in &st.cmds {
+                if let Some(N::AlterTableCmd(cmd)) = cmd.node.as_ref() {
+                    self.recurse_column_change(&qn, cmd)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn alter_table_cmd(&mut self, table: &mut Table, cmd: &pb::AlterTableCmd, s: &mut Session) -> R {
@@ -372,6 +381,10 @@ impl Interpreter {
                 self.report(Severity::Warning, "tablespaces are not modeled; SET TABLESPACE ignored");
             }
             A::AtDropOids => {}
+            A::AtAttachPartition => self.attach_partition(table, cmd, true, s)?,
+            A::AtDetachPartition | A::AtDetachPartitionFinalize => self.attach_partition(table, cmd, false, s)?,
+            A::AtAddInherit => self.set_inherit(table, cmd, true, s)?,
+            A::AtDropInherit => self.set_inherit(table, cmd, false, s)?,
             A::AtEnableRowSecurity => table.rls_enabled = true,
             A::AtDisableRowSecurity => table.rls_enabled = false,
             A::AtForceRowSecurity => table.rls_forced = true,
@@ -388,6 +401,142 @@ impl Interpreter {
                 let name = format!("{other:?}");
                 let name = name.strip_prefix("At").unwrap_or(&name);
                 return Err(format!("ALTER TABLE subcommand {name} is not supported yet").into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Bring a column change of `parent` to its children, recursively: what the server does for
+    /// ADD / DROP COLUMN, ALTER TYPE, SET / DROP DEFAULT, SET / DROP NOT NULL without ONLY.
+    fn recurse_column_change(&mut self, parent: &QualifiedName, cmd: &pb::AlterTableCmd) -> R {
+        let sub = A::try_from(cmd.subtype).unwrap_or(A::Undefined);
+        let column = match (sub, cmd.def.as_deref().and_then(|d| d.node.as_ref())) {
+            (A::AtAddColumn, Some(N::ColumnDef(cd))) => cd.colname.clone(),
+            (
+                A::AtDropColumn
+                | A::AtAlterColumnType
+                | A::AtColumnDefault
+                | A::AtSetNotNull
+                | A::AtDropNotNull
+                | A::AtSetStorage
+                | A::AtDropExpression,
+                _,
+            ) => cmd.name.clone(),
+            _ => return Ok(()),
+        };
+        let source = self.catalog.tables[parent].column(&column).cloned();
+        for child in self.children_of(parent) {
+            let t = self.catalog.tables.get_mut(&child).expect("child");
+            match (sub, &source) {
+                (A::AtAddColumn, Some(c)) => match t.column_mut(&column) {
+                    Some(existing) => existing.inherited = true,
+                    None => t.columns.push(crate::model::Column {
+                        inherited: true,
+                        local: false,
+                        comment: None,
+                        acl: None,
+                        identity: None,
+                        statistics: None,
+                        ..c.clone()
+                    }),
+                },
+                (A::AtDropColumn, _) => {
+                    if let Some(pos) = t.columns.iter().position(|c| c.name == column) {
+                        if t.columns[pos].local {
+                            t.columns[pos].inherited = false;
+                        } else {
+                            t.columns.remove(pos);
+                        }
+                    }
+                }
+                (_, Some(c)) => {
+                    if let Some(existing) = t.column_mut(&column) {
+                        match sub {
+                            A::AtAlterColumnType => {
+                                existing.ty = c.ty.clone();
+                                existing.collation = c.collation.clone();
+                            }
+                            A::AtColumnDefault => existing.default = c.default.clone(),
+                            A::AtSetNotNull | A::AtDropNotNull => existing.not_null = c.not_null,
+                            A::AtSetStorage => existing.storage = c.storage,
+                            A::AtDropExpression => existing.generated = None,
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.recurse_column_change(&child, cmd)?;
+        }
+        Ok(())
+    }
+
+    /// ATTACH PARTITION child FOR VALUES ... / DETACH PARTITION child.
+    fn attach_partition(&mut self, parent: &Table, cmd: &pb::AlterTableCmd, attach: bool, s: &Session) -> R {
+        let Some(N::PartitionCmd(pc)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) else {
+            return Err("missing partition".into());
+        };
+        let rv = pc.name.as_ref().ok_or("missing partition")?;
+        let child = self.find_table_rv(s, rv)?;
+        let bound = if attach {
+            let spec = pc.bound.as_ref().ok_or("missing partition bound")?;
+            let key =
+                parent.partition_key.as_ref().ok_or_else(|| format!("\"{}\" is not partitioned", parent.name.name))?;
+            let types: Vec<Option<crate::model::TypeRef>> = key
+                .keys
+                .iter()
+                .map(|k| match &k.target {
+                    crate::model::IndexTarget::Column(c) => parent.column(c).map(|c| c.ty.clone()),
+                    _ => None,
+                })
+                .collect();
+            Some(build::partition_bound(spec, &types, &self.scope(s)).map_err(|e| err_at(e, rv.location))?)
+        } else {
+            None
+        };
+        let parent_columns: Vec<String> = parent.columns.iter().map(|c| c.name.clone()).collect();
+        let t = self.catalog.tables.get_mut(&child).expect("table");
+        match bound {
+            Some(bound) => {
+                t.partition_of = Some(crate::model::PartitionOf { parent: parent.name.clone(), bound });
+                for c in t.columns.iter_mut().filter(|c| parent_columns.contains(&c.name)) {
+                    c.inherited = true;
+                    c.local = false;
+                }
+            }
+            None => {
+                t.partition_of = None;
+                for c in &mut t.columns {
+                    c.inherited = false;
+                    c.local = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// INHERIT parent / NO INHERIT parent (on the child).
+    fn set_inherit(&mut self, table: &mut Table, cmd: &pb::AlterTableCmd, add: bool, s: &Session) -> R {
+        let Some(N::RangeVar(rv)) = cmd.def.as_deref().and_then(|d| d.node.as_ref()) else {
+            return Err("missing parent".into());
+        };
+        let parent = self.find_table_rv(s, rv)?;
+        let parent_columns: Vec<String> = self.catalog.tables[&parent].columns.iter().map(|c| c.name.clone()).collect();
+        if add {
+            table.inherits.push(parent);
+            for c in table.columns.iter_mut().filter(|c| parent_columns.contains(&c.name)) {
+                c.inherited = true;
+            }
+        } else {
+            table.inherits.retain(|p| *p != parent);
+            let still: Vec<String> = table
+                .inherits
+                .iter()
+                .flat_map(|p| self.catalog.tables[p].columns.iter().map(|c| c.name.clone()))
+                .collect();
+            for c in table.columns.iter_mut().filter(|c| parent_columns.contains(&c.name) && !still.contains(&c.name)) {
+                c.inherited = false;
+                c.local = true;
             }
         }
         Ok(())
@@ -416,7 +565,7 @@ impl Interpreter {
     }
 
     /// ALTER VIEW / ALTER MATERIALIZED VIEW (and ALTER TABLE naming a view).
-    fn alter_view(&mut self, v: &QualifiedName, st: &pb::AlterTableStmt) -> R {
+    fn alter_view(&mut self, v: &QualifiedName, st: &pb::AlterTableStmt, s: &Session) -> R {
         for cmd in &st.cmds {
             let Some(N::AlterTableCmd(cmd)) = cmd.node.as_ref() else { continue };
             let list = match cmd.def.as_deref().and_then(|d| d.node.as_ref()) {
@@ -437,6 +586,25 @@ impl Interpreter {
                     for (k, _) in ast::reloptions(&list) {
                         view.options.remove(&k);
                     }
+                }
+                A::AtColumnDefault => {
+                    let view = self.catalog.views.get(v).expect("view");
+                    let col = view
+                        .columns
+                        .iter()
+                        .find(|c| c.name == cmd.name)
+                        .ok_or_else(|| format!("column \"{}\" does not exist", cmd.name))?;
+                    let ty = col.ty.0.clone();
+                    let value = match cmd.def.as_deref() {
+                        Some(d) => {
+                            let cx = ExprContext { scope: self.scope(s), table: Some(v), target: ty.as_ref() };
+                            let e = normalize::expr(d, &cx)?;
+                            (!is_null_constant(&e)).then_some(e)
+                        }
+                        None => None,
+                    };
+                    let view = self.catalog.views.get_mut(v).expect("view");
+                    view.columns.iter_mut().find(|c| c.name == cmd.name).expect("found").default = value;
                 }
                 A::AtSetTableSpace => {
                     self.report(Severity::Warning, "tablespaces are not modeled; SET TABLESPACE ignored")
@@ -484,7 +652,11 @@ impl Interpreter {
             columns: columns.clone(),
             include: index.include.clone(),
             nulls_not_distinct: index.nulls_not_distinct,
-            index: IndexStorage { options: index.options.clone(), tablespace: index.tablespace.clone() },
+            index: IndexStorage {
+                options: index.options.clone(),
+                tablespace: index.tablespace.clone(),
+                comment: index.comment.clone(),
+            },
         };
         let name = if c.conname.is_empty() { c.indexname.clone() } else { c.conname.clone() };
         if primary {

@@ -79,9 +79,27 @@ impl Interpreter {
                 if let Some(i) = self.catalog.indexes.get_mut(&q) {
                     i.comment = text;
                 } else {
-                    return Err(
-                        "comments on a constraint's index are not supported yet; comment on the constraint".into()
-                    );
+                    let (t, c) = self
+                        .catalog
+                        .constraint_index(&q)
+                        .map(|(t, c)| (t.name.clone(), c.name.clone()))
+                        .expect("found");
+                    match &mut self
+                        .catalog
+                        .tables
+                        .get_mut(&t)
+                        .expect("table")
+                        .constraints
+                        .get_mut(&c)
+                        .expect("constraint")
+                        .kind
+                    {
+                        crate::model::ConstraintKind::PrimaryKey(k) | crate::model::ConstraintKind::Unique(k) => {
+                            k.index.comment = text
+                        }
+                        crate::model::ConstraintKind::Exclude(x) => x.index.comment = text,
+                        _ => {}
+                    }
                 }
             }
             ObjectType::ObjectColumn => {
@@ -143,6 +161,17 @@ impl Interpreter {
                     return Err(format!("\"{}\" is not a domain", q.name).into());
                 };
                 d.checks.get_mut(&con).ok_or_else(|| format!("constraint \"{con}\" does not exist"))?.comment = text;
+            }
+            ObjectType::ObjectCollation => {
+                let (sch, n) = qualified(&names)?;
+                let c = scope.find_collation(sch.as_deref(), &n).ok_or_else(|| missing("collation", &names))?;
+                self.catalog.collations.get_mut(&c).expect("collation").comment = text;
+            }
+            ObjectType::ObjectDatabase => {
+                self.report(
+                    crate::source::diagnostic::Severity::Note,
+                    "a database's comment is not part of its schema; ignored",
+                );
             }
             other => return Err(format!("COMMENT ON {} is not supported yet", object_type_name(other)).into()),
         }

@@ -101,6 +101,10 @@ impl Interpreter {
                     None => None,
                 }
             }
+            ObjectType::ObjectCollation => {
+                let (schema, n) = qualified()?;
+                scope.find_collation(schema.as_deref(), &n).map(ObjectRef::Collation)
+            }
             ObjectType::ObjectEventTrigger => {
                 let n = names.first().ok_or("missing name")?;
                 self.catalog.event_triggers.contains_key(n).then(|| ObjectRef::EventTrigger(n.clone()))

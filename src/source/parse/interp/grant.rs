@@ -122,9 +122,6 @@ impl Interpreter {
                     if let Some(t) = scope.find_table(schema.as_deref(), &name) {
                         targets.push((true, t));
                     } else if let Some(v) = scope.find_view(schema.as_deref(), &name) {
-                        if !column_privs.is_empty() {
-                            return Err("column privileges on views are not supported yet".into());
-                        }
                         views.push(v);
                     } else if let Some(q) =
                         scope.find_sequence(schema.as_deref(), &name).filter(|q| self.catalog.sequences.contains_key(q))
@@ -137,7 +134,19 @@ impl Interpreter {
                 for v in views {
                     let view = self.catalog.views.get_mut(&v).expect("view");
                     let owner = view.owner.clone();
-                    apply(&mut view.acl, AclKind::Table, owner.as_deref(), &edit, &privs(AclKind::Table));
+                    if edit.privileges.as_ref().is_none_or(|p| !p.is_empty()) {
+                        apply(&mut view.acl, AclKind::Table, owner.as_deref(), &edit, &privs(AclKind::Table));
+                    }
+                    for (p, cols) in &column_privs {
+                        for c in cols {
+                            let col =
+                                view.columns.iter_mut().find(|x| x.name == *c).ok_or_else(|| {
+                                    format!("column \"{c}\" of relation \"{}\" does not exist", v.name)
+                                })?;
+                            let ps = p.map_or_else(|| AclKind::Column.all().to_vec(), |p| vec![p]);
+                            apply(&mut col.acl, AclKind::Column, owner.as_deref(), &edit, &ps);
+                        }
+                    }
                 }
                 for (is_table, name) in targets {
                     if is_table {

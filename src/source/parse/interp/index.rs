@@ -10,7 +10,12 @@ use pg_query::protobuf::node::Node as N;
 impl Interpreter {
     pub(super) fn create_index(&mut self, st: &pb::IndexStmt, s: &mut Session) -> R {
         let rv = st.relation.as_ref().ok_or("missing table")?;
-        let table = self.find_table_rv(s, rv)?;
+        let (schema, relname) = crate::source::parse::ast::range_var_parts(rv);
+        let scope = self.scope(s);
+        let table = scope
+            .find_table(schema.as_deref(), &relname)
+            .or_else(|| scope.find_view(schema.as_deref(), &relname).filter(|v| self.catalog.views[v].materialized))
+            .ok_or_else(|| err_at(format!("relation \"{relname}\" does not exist"), rv.location))?;
         if !st.table_space.is_empty() {
             self.report(
                 Severity::Warning,
@@ -53,10 +58,13 @@ impl Interpreter {
             return Err(err_at(format!("relation \"{}\" already exists", qn.name), rv.location));
         }
         let index = build::index(st, qn.clone(), &table, &self.scope(s)).map_err(|e| err_at(e, rv.location))?;
-        let t = &self.catalog.tables[&table];
+        let columns: Vec<String> = match self.catalog.tables.get(&table) {
+            Some(t) => t.columns.iter().map(|c| c.name.clone()).collect(),
+            None => self.catalog.views[&table].columns.iter().map(|c| c.name.clone()).collect(),
+        };
         for k in &index.keys {
             if let crate::model::IndexTarget::Column(c) = &k.target {
-                if t.column(c).is_none() {
+                if !columns.contains(c) {
                     return Err(err_at(format!("column \"{c}\" does not exist"), rv.location));
                 }
             }

@@ -164,6 +164,15 @@ impl Interpreter {
                     a.owner = owner;
                 }
             }
+            ObjectType::ObjectCollation => {
+                let names = object.map(ast::list_names).unwrap_or_default();
+                let (schema, name) = ast::qualified_parts(&names).ok_or("invalid collation name")?;
+                let c = self
+                    .scope(s)
+                    .find_collation(schema.as_deref(), &name)
+                    .ok_or_else(|| format!("collation \"{name}\" does not exist"))?;
+                self.catalog.collations.get_mut(&c).expect("collation").owner = owner;
+            }
             ObjectType::ObjectEventTrigger => {
                 let name = object.and_then(ast::string).ok_or("missing name")?.to_string();
                 self.catalog

@@ -299,6 +299,9 @@ impl Interpreter {
             N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectAggregate as i32 => {
                 self.create_aggregate(st, s)
             }
+            N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectCollation as i32 => {
+                self.create_collation(st, s)
+            }
             N::ViewStmt(st) => self.create_view(st, s),
             N::CreateTableAsStmt(st) => self.create_table_as(st, s),
             N::RefreshMatViewStmt(st) => self.refresh_matview(st, s),

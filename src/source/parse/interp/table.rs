@@ -43,12 +43,6 @@ fn serial_type(tn: &pb::TypeName) -> Option<&'static str> {
 impl Interpreter {
     pub(super) fn create_table(&mut self, st: &pb::CreateStmt, s: &mut Session) -> R {
         let rv = st.relation.as_ref().ok_or("missing table name")?;
-        if st.partspec.is_some() || st.partbound.is_some() {
-            return Err(err_at("partitioned tables and partitions are not supported yet", rv.location));
-        }
-        if !st.inh_relations.is_empty() {
-            return Err(err_at("table inheritance (INHERITS) is not supported yet", rv.location));
-        }
         if st.of_typename.is_some() {
             return Err(err_at("typed tables (CREATE TABLE ... OF type) are not supported yet", rv.location));
         }
@@ -74,6 +68,42 @@ impl Interpreter {
         }
         let mut table = Table::new(name);
         table.unlogged = rv.relpersistence == "u";
+        // Parents: INHERITS (a, b), or the partitioned table of PARTITION OF.
+        let mut parents = Vec::new();
+        for p in &st.inh_relations {
+            let Some(N::RangeVar(prv)) = p.node.as_ref() else { continue };
+            parents.push(self.find_table_rv(s, prv)?);
+        }
+        for p in &parents {
+            for c in &self.catalog.tables[p].columns {
+                let inherited = Column {
+                    inherited: true,
+                    local: false,
+                    comment: None,
+                    acl: None,
+                    identity: None,
+                    statistics: None,
+                    ..c.clone()
+                };
+                match table.column_mut(&c.name) {
+                    Some(existing) => existing.inherited = true,
+                    None => table.columns.push(inherited),
+                }
+            }
+        }
+        if let Some(bound) = st.partbound.as_ref() {
+            let parent = parents.first().cloned().ok_or_else(|| err_at("PARTITION OF needs a parent", rv.location))?;
+            let key_types = self.partition_key_types(&parent)?;
+            let bound =
+                build::partition_bound(bound, &key_types, &self.scope(s)).map_err(|e| err_at(e, rv.location))?;
+            table.partition_of = Some(crate::model::PartitionOf { parent, bound });
+        } else {
+            table.inherits = parents;
+        }
+        if let Some(spec) = st.partspec.as_ref() {
+            table.partition_key =
+                Some(build::partition_key(spec, &table.name, &self.scope(s)).map_err(|e| err_at(e, rv.location))?);
+        }
         table.options = build::reloption_map(&st.options);
         // WITH (OIDS = FALSE) from old dumps: the only value the server still accepts.
         table.options.remove("oids");
@@ -82,6 +112,22 @@ impl Interpreter {
         for elt in &st.table_elts {
             match elt.node.as_ref() {
                 Some(N::ColumnDef(cd)) => {
+                    if let Some(existing) = table.columns.iter().position(|c| c.name == cd.colname && c.inherited) {
+                        // A partition's column options, or a local definition merged with an
+                        // inherited column.
+                        if cd.type_name.is_none() {
+                            self.column_options(cd, &mut table, existing, &mut pending, s)?;
+                        } else {
+                            let mut column = self.column_def(cd, &table, &mut pending, &mut taken_names, s)?;
+                            column.inherited = true;
+                            if column.default.is_none() {
+                                column.default = table.columns[existing].default.clone();
+                            }
+                            column.not_null |= table.columns[existing].not_null;
+                            table.columns[existing] = column;
+                        }
+                        continue;
+                    }
                     if table.column(&cd.colname).is_some() {
                         return Err(err_at(format!("column \"{}\" specified more than once", cd.colname), cd.location));
                     }
@@ -245,6 +291,68 @@ impl Interpreter {
             ));
         }
         Ok(col)
+    }
+
+    /// `(col WITH OPTIONS DEFAULT 1 NOT NULL)` on an inherited column of a partition.
+    fn column_options(
+        &mut self,
+        cd: &pb::ColumnDef,
+        table: &mut Table,
+        index: usize,
+        pending: &mut Vec<PendingConstraint>,
+        s: &Session,
+    ) -> R {
+        let ty = table.columns[index].ty.clone();
+        for c in &cd.constraints {
+            let Some(N::Constraint(c)) = c.node.as_ref() else { continue };
+            match ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined) {
+                ConstrType::ConstrNotnull => table.columns[index].not_null = true,
+                ConstrType::ConstrDefault => {
+                    let cx = ExprContext { scope: self.scope(s), table: Some(&table.name), target: Some(&ty) };
+                    let e = normalize::expr(c.raw_expr.as_deref().ok_or("DEFAULT without expression")?, &cx)?;
+                    table.columns[index].default = (!is_null_constant(&e)).then_some(e);
+                }
+                ConstrType::ConstrCheck
+                | ConstrType::ConstrPrimary
+                | ConstrType::ConstrUnique
+                | ConstrType::ConstrForeign => {
+                    let mut node = (**c).clone();
+                    let column = Node { node: Some(N::String(pb::String { sval: cd.colname.clone() })) };
+                    match ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined) {
+                        ConstrType::ConstrPrimary | ConstrType::ConstrUnique => node.keys = vec![column],
+                        ConstrType::ConstrForeign => node.fk_attrs = vec![column],
+                        _ => {}
+                    }
+                    pending.push(PendingConstraint { node });
+                }
+                other => return Err(err_at(format!("unsupported column option {other:?}"), c.location)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The types of a partitioned table's key columns (`None` for expressions).
+    pub(super) fn partition_key_types(&self, parent: &QualifiedName) -> R<Vec<Option<TypeRef>>> {
+        let p = &self.catalog.tables[parent];
+        let key = p.partition_key.as_ref().ok_or_else(|| format!("\"{}\" is not partitioned", parent.name))?;
+        Ok(key
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                crate::model::IndexTarget::Column(c) => p.column(c).map(|c| c.ty.clone()),
+                crate::model::IndexTarget::Expr(_) => None,
+            })
+            .collect())
+    }
+
+    /// Tables that inherit from `parent` or are its partitions (direct children).
+    pub(super) fn children_of(&self, parent: &QualifiedName) -> Vec<QualifiedName> {
+        self.catalog
+            .tables
+            .values()
+            .filter(|t| t.inherits.contains(parent) || t.partition_of.as_ref().is_some_and(|p| p.parent == *parent))
+            .map(|t| t.name.clone())
+            .collect()
     }
 
     /// Name and add constraints to a table (new, or being altered), in the server's order.

@@ -192,6 +192,69 @@ impl Interpreter {
         Ok(())
     }
 
+    /// `CREATE COLLATION name (provider = ..., locale = ..., ...)` or `FROM existing`.
+    pub(super) fn create_collation(&mut self, st: &pb::DefineStmt, s: &mut Session) -> R {
+        let names = ast::names(&st.defnames);
+        let (schema, name) = ast::qualified_parts(&names).ok_or("invalid collation name")?;
+        let qn = self.creation_name(s, schema.as_deref(), &name, -1)?;
+        if self.catalog.collations.contains_key(&qn) {
+            if st.if_not_exists {
+                return Ok(());
+            }
+            return Err(format!("collation \"{name}\" already exists").into());
+        }
+        let mut c = crate::model::Collation {
+            name: qn.clone(),
+            provider: "libc".into(),
+            icu_locale: None,
+            lc_collate: None,
+            lc_ctype: None,
+            deterministic: true,
+            owner: None,
+            comment: None,
+        };
+        let mut locale = None;
+        for d in ast::def_elems(&st.definition) {
+            let v = d.arg.as_deref().and_then(ast::text);
+            match d.defname.as_str() {
+                "provider" => c.provider = v.unwrap_or_default().to_lowercase(),
+                "locale" => locale = v,
+                "lc_collate" => c.lc_collate = v,
+                "lc_ctype" => c.lc_ctype = v,
+                "deterministic" => {
+                    c.deterministic = v.is_none_or(|v| matches!(v.as_str(), "true" | "1" | "on" | "yes"))
+                }
+                "from" => {
+                    let from = d.arg.as_deref().map(ast::list_names).unwrap_or_default();
+                    let (fs, fname) = ast::qualified_parts(&from).ok_or("invalid collation name")?;
+                    match self.scope(s).find_collation(fs.as_deref(), &fname) {
+                        Some(src) => {
+                            let src = self.catalog.collations[&src].clone();
+                            c = crate::model::Collation { name: qn.clone(), owner: None, comment: None, ..src };
+                        }
+                        None if fname == "C" || fname == "POSIX" => {
+                            c.lc_collate = Some(fname.clone());
+                            c.lc_ctype = Some(fname);
+                        }
+                        None => return Err(format!("cannot copy collation \"{fname}\": only the catalog's collations, \"C\" and \"POSIX\" are known offline").into()),
+                    }
+                }
+                "version" | "rules" => {}
+                other => return Err(format!("collation option {other} is not supported").into()),
+            }
+        }
+        if let Some(l) = locale {
+            if c.provider == "icu" {
+                c.icu_locale = Some(l);
+            } else {
+                c.lc_collate = Some(l.clone());
+                c.lc_ctype = Some(l);
+            }
+        }
+        self.catalog.collations.insert(qn, c);
+        Ok(())
+    }
+
     /// The type of a composite's attribute or domain, for ALTER TYPE ... ALTER ATTRIBUTE.
     pub(super) fn composite_mut(&mut self, qn: &QualifiedName) -> R<&mut Vec<Attribute>> {
         match self.catalog.types.get_mut(qn).map(|t| &mut t.kind) {

@@ -1,0 +1,11 @@
+SELECT n.nspname::text AS schema, c.collname::text AS name,
+       CASE c.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END AS provider,
+       c.colliculocale AS icu_locale, c.collcollate AS lc_collate, c.collctype AS lc_ctype,
+       c.collisdeterministic AS deterministic,
+       pg_get_userbyid(c.collowner)::text AS owner,
+       obj_description(c.oid, 'pg_collation') AS comment
+FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2
