@@ -117,6 +117,11 @@ impl TempServer {
         format!("postgresql://postgres@localhost/{database}?host={}&port={}", self.dir.display(), self.port)
     }
 
+    /// The directory of the server binaries (psql is there too).
+    pub fn bindir(&self) -> &Path {
+        &self.bindir
+    }
+
     /// The directory holding the server's socket.
     pub fn socket_dir(&self) -> &Path {
         &self.dir

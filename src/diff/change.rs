@@ -272,6 +272,23 @@ pub enum Change {
         forced: bool,
     },
 
+    CreateStatistics(crate::model::Statistics),
+    DropStatistics(crate::model::Statistics),
+    /// `ALTER STATISTICS ... SET STATISTICS` (`None`: back to the default).
+    SetStatisticsTarget {
+        name: QualifiedName,
+        target: Option<i32>,
+    },
+
+    CreateTextSearchConfig(crate::model::TextSearchConfig),
+    DropTextSearchConfig(crate::model::TextSearchConfig),
+    /// A configuration's token types mapped to other dictionaries.
+    AlterTextSearchMappings {
+        name: QualifiedName,
+        from: std::collections::BTreeMap<String, Vec<QualifiedName>>,
+        to: std::collections::BTreeMap<String, Vec<QualifiedName>>,
+    },
+
     Comment {
         object: ObjectRef,
         comment: Option<String>,
@@ -467,11 +484,41 @@ impl Change {
             Change::SetForceRowSecurity { table, forced } => {
                 format!("{} row level security on {table}", if *forced { "force" } else { "stop forcing" })
             }
+            Change::CreateStatistics(s) => format!("create statistics {} on {}", s.name, s.table),
+            Change::DropStatistics(s) => format!("drop statistics {}", s.name),
+            Change::SetStatisticsTarget { name, target } => match target {
+                Some(t) => format!("set the statistics target of {name} to {t}"),
+                None => format!("reset the statistics target of {name}"),
+            },
+            Change::CreateTextSearchConfig(c) => format!("create text search configuration {}", c.name),
+            Change::DropTextSearchConfig(c) => format!("drop text search configuration {}", c.name),
+            Change::AlterTextSearchMappings { name, .. } => {
+                format!("alter the mappings of text search configuration {name}")
+            }
             Change::Comment { object, comment } => {
                 format!("{} comment on {object}", if comment.is_some() { "set" } else { "remove" })
             }
             Change::AlterOwner { object, owner } => {
                 format!("change owner of {object} to {}", q(owner))
+            }
+            Change::Grant { object: ObjectRef::DefaultPrivileges(k), grantee, privileges, .. } => format!(
+                "grant {} on new {}{} to {} by default",
+                privileges.iter().map(|p| p.keyword().to_lowercase()).collect::<Vec<_>>().join(", "),
+                k.object.keyword().to_lowercase(),
+                default_acl_scope(k),
+                grantee_text(grantee)
+            ),
+            Change::Revoke {
+                object: ObjectRef::DefaultPrivileges(k), grantee, privileges, grant_option_only, ..
+            } => {
+                format!(
+                    "revoke {}{} on new {}{} from {} by default",
+                    if *grant_option_only { "grant option for " } else { "" },
+                    privileges.iter().map(|p| p.keyword().to_lowercase()).collect::<Vec<_>>().join(", "),
+                    k.object.keyword().to_lowercase(),
+                    default_acl_scope(k),
+                    grantee_text(grantee)
+                )
             }
             Change::Grant { object, grantee, privileges, .. } => format!(
                 "grant {} on {object} to {}",
@@ -502,6 +549,18 @@ fn routine_word(f: &Function) -> &'static str {
     } else {
         "function"
     }
+}
+
+/// ` in schema s created by r` for a default privileges entry.
+fn default_acl_scope(k: &crate::model::DefaultAclKey) -> String {
+    let mut s = String::new();
+    if let Some(schema) = &k.schema {
+        s.push_str(&format!(" in schema {}", crate::model::quote_ident(schema)));
+    }
+    if let Some(r) = &k.role {
+        s.push_str(&format!(" created by {}", crate::model::quote_ident(r)));
+    }
+    s
 }
 
 fn grantee_text(g: &Grantee) -> String {

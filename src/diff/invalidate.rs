@@ -159,6 +159,14 @@ impl Cx<'_> {
                 }
                 _ => false,
             },
+            ObjectRef::Statistics(n) => match (self.from.statistics.get(n), self.to.statistics.get(n)) {
+                (Some(a), Some(b)) => {
+                    self.push(Change::DropStatistics(a.clone()));
+                    self.create_statistics(b);
+                    true
+                }
+                _ => false,
+            },
             ObjectRef::ColumnDefault(t, c) => {
                 let a = self.from.tables.get(t).and_then(|x| x.column(c)).and_then(|c| c.default.clone());
                 let b = self.to.tables.get(t).and_then(|x| x.column(c)).and_then(|c| c.default.clone());
@@ -189,6 +197,7 @@ fn dropped_object(c: &Change) -> Option<ObjectRef> {
         Change::DropPolicy(p) => ObjectRef::Policy(p.table.clone(), p.name.clone()),
         Change::DropConstraint { table, constraint } => ObjectRef::Constraint(table.clone(), constraint.name.clone()),
         Change::DropIndex(i) => ObjectRef::Index(i.name.clone()),
+        Change::DropStatistics(s) => ObjectRef::Statistics(s.name.clone()),
         Change::DropDefault { table, column, .. } => ObjectRef::ColumnDefault(table.clone(), column.clone()),
         Change::DropTable(t) => ObjectRef::Table(t.name.clone()),
         Change::DropColumn { table, column, .. } => ObjectRef::Column(table.clone(), column.name.clone()),

@@ -5,8 +5,10 @@
 //! (`None` = whatever the migrating role gets), an extension's version and comment.
 
 mod change;
+mod default_privileges;
 mod invalidate;
 mod routines;
+mod statistics;
 mod table;
 mod types;
 
@@ -51,6 +53,9 @@ impl Cx<'_> {
         self.views();
         self.triggers();
         self.policies();
+        self.statistics();
+        self.text_search_configs();
+        self.default_privileges();
         self.recreate_dependents();
     }
 
@@ -86,16 +91,47 @@ impl Cx<'_> {
         owners: (Option<&str>, Option<&str>),
     ) {
         let effective_owner = owners.1.or(owners.0);
-        let old = effective(from.unwrap_or(&None), kind, owners.0);
+        // A new object starts from what the running role's default privileges give it.
+        let initial = match from {
+            Some(acl) => acl.clone(),
+            None => self.initial_acl(&object),
+        };
+        let old = effective(&initial, kind, owners.0);
         let new = effective(to, kind, effective_owner);
         if old == new {
             return;
         }
-        let owner = effective_owner.map(str::to_string);
+        self.acl_changes(object, kind, &old, &new, effective_owner.map(str::to_string));
+    }
+
+    /// The ACL the plan's role gives a new object when it creates it.
+    fn initial_acl(&self, object: &ObjectRef) -> Acl {
+        use crate::model::DefaultAclObject as D;
+        let (kind, schema) = match object {
+            ObjectRef::Schema(s) => (D::Schemas, s.as_str()),
+            ObjectRef::Table(q) | ObjectRef::View(q) => (D::Tables, q.schema.as_str()),
+            ObjectRef::Sequence(q) => (D::Sequences, q.schema.as_str()),
+            ObjectRef::Type(q) => (D::Types, q.schema.as_str()),
+            ObjectRef::Function(r) | ObjectRef::Aggregate(r) => (D::Functions, r.name.schema.as_str()),
+            _ => return None,
+        };
+        let entries = default_privileges::runner_relative(self.from, self.runner());
+        crate::model::initial_acl(&entries, None, kind, schema)
+    }
+
+    /// GRANT / REVOKE statements from one set of grants to another.
+    pub(crate) fn acl_changes(
+        &mut self,
+        object: ObjectRef,
+        kind: AclKind,
+        old: &std::collections::BTreeSet<Grant>,
+        new: &std::collections::BTreeSet<Grant>,
+        owner: Option<String>,
+    ) {
         // Group by (grantee, grantable) so each statement names one role.
         let mut grants: BTreeMap<(Grantee, bool), Vec<Privilege>> = BTreeMap::new();
         let mut revokes: BTreeMap<(Grantee, bool), Vec<Privilege>> = BTreeMap::new();
-        for g in &old {
+        for g in old {
             let same = Grant { grantable: !g.grantable, ..g.clone() };
             if new.contains(g) {
                 continue;
@@ -106,7 +142,7 @@ impl Cx<'_> {
                 revokes.entry((g.grantee.clone(), false)).or_default().push(g.privilege);
             }
         }
-        for g in &new {
+        for g in new {
             // Losing only the grant option is a REVOKE GRANT OPTION FOR, above.
             let option_dropped = !g.grantable && old.contains(&Grant { grantable: true, ..g.clone() });
             if !old.contains(g) && !option_dropped {

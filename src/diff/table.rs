@@ -60,7 +60,10 @@ impl Cx<'_> {
 
     fn create_table(&mut self, t: &Table) {
         let mut inline = t.clone();
-        inline.constraints.retain(|_, c| !matches!(c.kind, ConstraintKind::ForeignKey(_)));
+        // Foreign keys come after all tables; NOT VALID constraints after the table (CREATE TABLE
+        // would validate them).
+        let separate = |c: &Constraint| matches!(c.kind, ConstraintKind::ForeignKey(_)) || !c.validated;
+        inline.constraints.retain(|_, c| !separate(c));
         for c in inline.constraints.values_mut() {
             c.comment = None;
             if let Some(i) = index_storage_mut(c) {
@@ -101,8 +104,13 @@ impl Cx<'_> {
             );
         }
         for c in t.constraints.values() {
-            if matches!(c.kind, ConstraintKind::ForeignKey(_)) {
-                self.push(Change::AddConstraint { table: t.name.clone(), constraint: c.clone() });
+            if separate(c) {
+                let mut added = c.clone();
+                added.comment = None;
+                if let Some(i) = index_storage_mut(&mut added) {
+                    i.comment = None;
+                }
+                self.push(Change::AddConstraint { table: t.name.clone(), constraint: added });
             }
             self.comment(ObjectRef::Constraint(t.name.clone(), c.name.clone()), &None, &c.comment);
             let mut c2 = c.clone();

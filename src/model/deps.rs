@@ -51,6 +51,35 @@ const KNOWN_EXTENSION_OPCLASSES: &[(&str, &str)] = &[
     ("vector_cosine_ops", "vector"),
 ];
 
+/// Extensions that require others (`requires` in their control files), for the common ones.
+pub const KNOWN_EXTENSION_REQUIRES: &[(&str, &str)] = &[
+    ("earthdistance", "cube"),
+    ("postgis_raster", "postgis"),
+    ("postgis_topology", "postgis"),
+    ("postgis_sfcgal", "postgis"),
+    ("postgis_tiger_geocoder", "postgis"),
+    ("postgis_tiger_geocoder", "fuzzystrmatch"),
+    ("address_standardizer_data_us", "address_standardizer"),
+    ("hstore_plperl", "hstore"),
+    ("hstore_plperl", "plperl"),
+    ("jsonb_plperl", "plperl"),
+    ("bool_plperl", "plperl"),
+    ("ltree_plpython3u", "ltree"),
+    ("ltree_plpython3u", "plpython3u"),
+    ("hstore_plpython3u", "hstore"),
+    ("hstore_plpython3u", "plpython3u"),
+    ("jsonb_plpython3u", "plpython3u"),
+];
+
+/// The extension known to provide a type (`ltree` → `ltree`).
+pub fn extension_providing_type(name: &str) -> Option<&'static str> {
+    KNOWN_EXTENSION_TYPES.iter().find(|(t, _)| *t == name).map(|(_, e)| *e)
+}
+
+/// Text search dictionaries that extensions provide.
+pub(crate) const KNOWN_EXTENSION_DICTIONARIES: &[(&str, &str)] =
+    &[("unaccent", "unaccent"), ("intdict", "dict_int"), ("xsyn", "dict_xsyn")];
+
 /// The extensions that may provide `name`: the known one if present, else every extension.
 fn providing_extensions<'a>(known: &[(&str, &'a str)], name: &str, present: &[&'a str]) -> Vec<&'a str> {
     match known.iter().find(|(n, _)| *n == name) {
@@ -92,6 +121,8 @@ impl Edges {
                 }
             }
             TypeBase::Builtin(_) => {}
+            // A relation: made a view's identity below when it is a view.
+            TypeBase::Row(t) => self.add(from, ObjectRef::Table(t.clone()), DepKind::Normal),
         }
     }
 
@@ -110,6 +141,15 @@ impl Catalog {
     pub fn dependencies(&self) -> Vec<Dependency> {
         let mut e = Edges(Vec::new());
         let exts: Vec<&str> = self.extensions.keys().map(String::as_str).filter(|e| *e != "plpgsql").collect();
+        for (ext, requires) in KNOWN_EXTENSION_REQUIRES {
+            if self.extensions.contains_key(*ext) && self.extensions.contains_key(*requires) {
+                e.add(
+                    &ObjectRef::Extension(ext.to_string()),
+                    ObjectRef::Extension(requires.to_string()),
+                    DepKind::Normal,
+                );
+            }
+        }
         for c in self.collations.values() {
             e.add(&ObjectRef::Collation(c.name.clone()), ObjectRef::Schema(c.name.schema.clone()), DepKind::Normal);
         }
@@ -340,6 +380,42 @@ impl Catalog {
             e.add(&me, ObjectRef::Table(p.table.clone()), DepKind::Auto);
             for x in p.using.iter().chain(p.with_check.iter()) {
                 e.expr(&me, x, DepKind::Auto);
+            }
+        }
+        for st in self.statistics.values() {
+            let me = ObjectRef::Statistics(st.name.clone());
+            e.add(&me, ObjectRef::Schema(st.name.schema.clone()), DepKind::Normal);
+            e.add(&me, ObjectRef::Table(st.table.clone()), DepKind::Auto);
+            for c in &st.columns {
+                e.add(&me, ObjectRef::Column(st.table.clone(), c.clone()), DepKind::Auto);
+            }
+            for x in &st.exprs {
+                e.expr(&me, x, DepKind::Auto);
+            }
+        }
+        for c in self.text_search_configs.values() {
+            let me = ObjectRef::TextSearchConfig(c.name.clone());
+            e.add(&me, ObjectRef::Schema(c.name.schema.clone()), DepKind::Normal);
+            let dictionaries: std::collections::BTreeSet<&QualifiedName> = c.mappings.values().flatten().collect();
+            for d in dictionaries.into_iter().filter(|d| d.schema != "pg_catalog") {
+                if KNOWN_EXTENSION_DICTIONARIES.iter().any(|(n, _)| *n == d.name) {
+                    for x in providing_extensions(KNOWN_EXTENSION_DICTIONARIES, &d.name, &exts) {
+                        e.add(&me, ObjectRef::Extension(x.to_string()), DepKind::Normal);
+                    }
+                }
+            }
+        }
+        for k in self.default_privileges.keys() {
+            if let Some(s) = &k.schema {
+                e.add(&ObjectRef::DefaultPrivileges(k.clone()), ObjectRef::Schema(s.clone()), DepKind::Auto);
+            }
+        }
+        // A row type names a relation, which may be a view.
+        for d in &mut e.0 {
+            if let ObjectRef::Table(q) = &d.to {
+                if self.views.contains_key(q) {
+                    d.to = ObjectRef::View(q.clone());
+                }
             }
         }
         e.0

@@ -16,26 +16,34 @@ mod privileges;
 mod routine;
 mod schema;
 mod sequence;
+mod statistics;
 mod table;
+mod text_search;
 mod trigger;
 mod types;
 mod view;
 
 pub use collation::Collation;
-pub use deps::{DepKind, Dependency};
+pub(crate) use deps::KNOWN_EXTENSION_DICTIONARIES;
+pub use deps::{extension_providing_type, DepKind, Dependency, KNOWN_EXTENSION_REQUIRES};
 pub use derived::Derived;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};
 pub use names::{quote_ident, quote_literal, QualifiedName};
 pub use object::ObjectRef;
-pub use privileges::{effective, parse_aclitem, Acl, AclKind, Grant, Grantee, Privilege};
+pub use privileges::{
+    default_acl_base, effective, initial_acl, parse_aclitem, Acl, AclKind, DefaultAclKey, DefaultAclObject,
+    DefaultAcls, Grant, Grantee, Privilege,
+};
 pub use routine::{Aggregate, ArgMode, Argument, Function, FunctionBody, Parallel, Returns, RoutineId, Volatility};
 pub use schema::{Extension, Schema};
 pub use sequence::Sequence;
+pub use statistics::{Statistics, StatisticsKind};
 pub use table::{
     Column, Constraint, ConstraintKind, ExcludeConstraint, FkAction, ForeignKey, Identity, IndexStorage, KeyConstraint,
     PartitionKey, PartitionOf, PartitionStrategy, ReplicaIdentity, SequenceOptions, Storage, Table,
 };
+pub use text_search::TextSearchConfig;
 pub use trigger::{
     ConstraintTrigger, EventTrigger, Policy, PolicyCommand, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
 };
@@ -62,6 +70,13 @@ pub struct Catalog {
     pub triggers: BTreeMap<Member, Trigger>,
     pub event_triggers: BTreeMap<String, EventTrigger>,
     pub policies: BTreeMap<Member, Policy>,
+    /// Extended statistics objects.
+    pub statistics: BTreeMap<QualifiedName, Statistics>,
+    pub text_search_configs: BTreeMap<QualifiedName, TextSearchConfig>,
+    /// `ALTER DEFAULT PRIVILEGES` entries.
+    pub default_privileges: DefaultAcls,
+    /// The role a live database was read as (who a plan against it runs as); `None` for files.
+    pub read_as: Derived<Option<String>>,
 }
 
 /// An object named within a table: a trigger or a policy.
@@ -217,6 +232,15 @@ impl Catalog {
             ObjectRef::Policy(t, n) => {
                 self.policies.remove(&Member::new(t, n.clone()));
             }
+            ObjectRef::Statistics(n) => {
+                self.statistics.remove(n);
+            }
+            ObjectRef::TextSearchConfig(n) => {
+                self.text_search_configs.remove(n);
+            }
+            ObjectRef::DefaultPrivileges(k) => {
+                self.default_privileges.remove(k);
+            }
         }
     }
 }
@@ -290,6 +314,11 @@ impl Catalog {
             }
             if let Some(p) = i.predicate.as_mut() {
                 f(ExprSite { table: Some(table), target: None }, p);
+            }
+        }
+        for st in self.statistics.values_mut() {
+            for e in &mut st.exprs {
+                f(ExprSite { table: Some(&st.table), target: None }, e);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! [`ObjectRef`]: the identity of any object the model holds, used for dependency edges, for
 //! object paths in reports (`table public.users column email`) and for ordering.
 
-use super::{QualifiedName, RoutineId};
+use super::{DefaultAclKey, QualifiedName, RoutineId};
 use serde::Serialize;
 use std::fmt;
 
@@ -27,6 +27,11 @@ pub enum ObjectRef {
     Trigger(QualifiedName, String),
     EventTrigger(String),
     Policy(QualifiedName, String),
+    /// An extended statistics object (`CREATE STATISTICS`).
+    Statistics(QualifiedName),
+    TextSearchConfig(QualifiedName),
+    /// An `ALTER DEFAULT PRIVILEGES` entry.
+    DefaultPrivileges(DefaultAclKey),
 }
 
 impl ObjectRef {
@@ -64,6 +69,9 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Trigger(t, n) => write!(f, "trigger {} on {t}", q(n)),
             ObjectRef::EventTrigger(n) => write!(f, "event trigger {}", q(n)),
             ObjectRef::Policy(t, n) => write!(f, "policy {} on {t}", q(n)),
+            ObjectRef::Statistics(n) => write!(f, "statistics {n}"),
+            ObjectRef::TextSearchConfig(n) => write!(f, "text search configuration {n}"),
+            ObjectRef::DefaultPrivileges(k) => write!(f, "{k}"),
         }
     }
 }

@@ -158,6 +158,110 @@ impl AclKind {
 /// An ACL: `None` is the kind's default.
 pub type Acl = Option<BTreeSet<Grant>>;
 
+/// The kinds of object `ALTER DEFAULT PRIVILEGES` applies to (`pg_default_acl.defaclobjtype`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum DefaultAclObject {
+    Tables,
+    Sequences,
+    Functions,
+    Types,
+    Schemas,
+}
+
+impl DefaultAclObject {
+    pub fn from_catalog_char(c: char) -> Option<DefaultAclObject> {
+        Some(match c {
+            'r' => DefaultAclObject::Tables,
+            'S' => DefaultAclObject::Sequences,
+            'f' => DefaultAclObject::Functions,
+            'T' => DefaultAclObject::Types,
+            'n' => DefaultAclObject::Schemas,
+            _ => return None,
+        })
+    }
+
+    pub fn acl_kind(self) -> AclKind {
+        match self {
+            DefaultAclObject::Tables => AclKind::Table,
+            DefaultAclObject::Sequences => AclKind::Sequence,
+            DefaultAclObject::Functions => AclKind::Function,
+            DefaultAclObject::Types => AclKind::Type,
+            DefaultAclObject::Schemas => AclKind::Schema,
+        }
+    }
+
+    /// The keyword of `ALTER DEFAULT PRIVILEGES ... ON <keyword>`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DefaultAclObject::Tables => "TABLES",
+            DefaultAclObject::Sequences => "SEQUENCES",
+            DefaultAclObject::Functions => "FUNCTIONS",
+            DefaultAclObject::Types => "TYPES",
+            DefaultAclObject::Schemas => "SCHEMAS",
+        }
+    }
+}
+
+/// One entry of `ALTER DEFAULT PRIVILEGES`: the privileges that objects of a kind get when a
+/// role creates them, everywhere (`schema: None`) or in one schema.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DefaultAclKey {
+    /// The creating role; `None` is the role that runs the SQL (no `FOR ROLE`).
+    pub role: Option<String>,
+    pub schema: Option<String>,
+    pub object: DefaultAclObject,
+}
+
+impl fmt::Display for DefaultAclKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("default privileges")?;
+        if let Some(r) = &self.role {
+            write!(f, " for role {}", super::quote_ident(r))?;
+        }
+        if let Some(s) = &self.schema {
+            write!(f, " in schema {}", super::quote_ident(s))?;
+        }
+        write!(f, " on {}", self.object.keyword().to_lowercase())
+    }
+}
+
+impl Serialize for DefaultAclKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// The grants an entry holds. A global entry replaces the kind's default (so its absence
+/// means `acldefault`); a schema entry adds to whatever the global one gives (its absence
+/// means nothing added). Grants to the creating role are [`Grantee::Owner`].
+pub type DefaultAcls = std::collections::BTreeMap<DefaultAclKey, BTreeSet<Grant>>;
+
+/// What an entry means when it is absent.
+pub fn default_acl_base(key: &DefaultAclKey) -> BTreeSet<Grant> {
+    match key.schema {
+        None => key.object.acl_kind().default_grants(),
+        Some(_) => BTreeSet::new(),
+    }
+}
+
+/// The ACL an object of `object` kind gets when `role` creates it in `schema`, as
+/// `get_user_default_acl` computes it: `None` when that is the kind's default.
+pub fn initial_acl(entries: &DefaultAcls, role: Option<&str>, object: DefaultAclObject, schema: &str) -> Acl {
+    let key = |schema: Option<&str>| DefaultAclKey {
+        role: role.map(str::to_string),
+        schema: schema.map(str::to_string),
+        object,
+    };
+    let global = entries.get(&key(None));
+    let local = if object == DefaultAclObject::Schemas { None } else { entries.get(&key(Some(schema))) };
+    if global.is_none() && local.is_none() {
+        return None;
+    }
+    let mut acl = global.cloned().unwrap_or_else(|| object.acl_kind().default_grants());
+    acl.extend(local.into_iter().flatten().cloned());
+    (acl != object.acl_kind().default_grants()).then_some(acl)
+}
+
 /// The grants in force: the explicit set or the default, with grants to the owner's name
 /// folded into [`Grantee::Owner`].
 pub fn effective(acl: &Acl, kind: AclKind, owner: Option<&str>) -> BTreeSet<Grant> {

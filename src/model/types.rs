@@ -15,6 +15,8 @@ pub enum TypeBase {
     Builtin(String),
     /// A type defined in this catalog (enum, domain, composite).
     User(QualifiedName),
+    /// The row type of a table or view of this catalog (`RETURNS SETOF users`).
+    Row(QualifiedName),
     /// A type the model does not define: an extension's type (`hstore`, `citext`, `geometry`).
     /// The schema is known when it was written or introspected, not always.
     External { schema: Option<String>, name: String },
@@ -25,7 +27,7 @@ impl PartialEq for TypeBase {
         use TypeBase::*;
         match (self, other) {
             (Builtin(a), Builtin(b)) => a == b,
-            (User(a), User(b)) => a == b,
+            (User(a), User(b)) | (Row(a), Row(b)) => a == b,
             // One side may not know which schema an extension put its type in, and an extension's
             // type name is unique in a database: the names decide.
             (External { name: a, .. }, External { name: b, .. }) => a == b,
@@ -74,7 +76,7 @@ impl fmt::Display for TypeRef {
                     _ => write!(f, "{name}{}", self.modifier)?,
                 }
             }
-            TypeBase::User(n) => write!(f, "{n}{}", self.modifier)?,
+            TypeBase::User(n) | TypeBase::Row(n) => write!(f, "{n}{}", self.modifier)?,
             TypeBase::External { schema, name } => {
                 if let Some(s) = schema {
                     write!(f, "{}.", super::quote_ident(s))?;

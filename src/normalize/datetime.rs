@@ -29,8 +29,151 @@ pub fn fold(ty: &str, text: &str) -> Option<String> {
             let (h, mi, s, frac, _) = time_part(t)?;
             Some(format!("{h:02}:{mi:02}:{s:02}{frac}"))
         }
+        "interval" => interval(t).map(|(months, days, micros)| interval_out(months, days, micros)),
         _ => None,
     }
+}
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+/// `'1 day 2 hours'`, `'-1 week'`, `'00:05:00'`, `'1h 30min'`, `'2 days ago'` → (months, days,
+/// microseconds). ISO 8601 and SQL-standard forms, and fractional months or years, are not
+/// understood.
+fn interval(t: &str) -> Option<(i64, i64, i64)> {
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0i64);
+    // Split `1h30min` style tokens into number and unit.
+    let mut tokens: Vec<String> = Vec::new();
+    for word in t.split_whitespace() {
+        let word = word.to_ascii_lowercase();
+        if word == "@" {
+            continue;
+        }
+        let split = word.find(|c: char| c.is_ascii_alphabetic()).filter(|i| *i > 0 && !word.contains(':'));
+        match split {
+            Some(i) => {
+                tokens.push(word[..i].to_string());
+                tokens.push(word[i..].to_string());
+            }
+            None => tokens.push(word),
+        }
+    }
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut ago = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let tok = &tokens[i];
+        if tok == "ago" {
+            ago = true;
+            i += 1;
+            continue;
+        }
+        if tok.contains(':') {
+            micros += clock(tok)?;
+            i += 1;
+            continue;
+        }
+        let value: f64 = tok.parse().ok()?;
+        if !value.is_finite() || tok.starts_with('p') {
+            return None;
+        }
+        let unit = tokens.get(i + 1).map(String::as_str).unwrap_or("seconds");
+        let whole = value.trunc() as i64;
+        let frac = value - value.trunc();
+        let micro_unit = match unit {
+            "microsecond" | "microseconds" | "usec" | "usecs" | "us" => Some(1.0),
+            "millisecond" | "milliseconds" | "msec" | "msecs" | "ms" => Some(1e3),
+            "second" | "seconds" | "sec" | "secs" | "s" => Some(1e6),
+            "minute" | "minutes" | "min" | "mins" | "m" => Some(6e7),
+            "hour" | "hours" | "hr" | "hrs" | "h" => Some(3.6e9),
+            _ => None,
+        };
+        match (micro_unit, unit) {
+            (Some(u), _) => micros += (value * u).round() as i64,
+            (None, "day" | "days" | "d") => {
+                days += whole;
+                micros += (frac * MICROS_PER_DAY as f64).round() as i64;
+            }
+            (None, "week" | "weeks" | "w") => {
+                let d = value * 7.0;
+                days += d.trunc() as i64;
+                micros += ((d - d.trunc()) * MICROS_PER_DAY as f64).round() as i64;
+            }
+            _ if frac != 0.0 => return None,
+            (None, "month" | "months" | "mon" | "mons") => months += whole,
+            (None, "year" | "years" | "yr" | "yrs" | "y") => months += whole * 12,
+            (None, "decade" | "decades") => months += whole * 120,
+            (None, "century" | "centuries") => months += whole * 1200,
+            (None, "millennium" | "millennia") => months += whole * 12_000,
+            _ => return None,
+        }
+        i += if tokens.get(i + 1).is_some() { 2 } else { 1 };
+    }
+    if ago {
+        (months, days, micros) = (-months, -days, -micros);
+    }
+    Some((months, days, micros))
+}
+
+/// `[-]H:MM[:SS[.ffffff]]` as microseconds.
+fn clock(tok: &str) -> Option<i64> {
+    let (sign, rest) = match tok.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, tok.strip_prefix('+').unwrap_or(tok)),
+    };
+    let mut parts = rest.split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let s: f64 = parts.next().map_or(Some(0.0), |s| s.parse().ok())?;
+    if parts.next().is_some() || !(0..60).contains(&m) || !(0.0..60.0).contains(&s) {
+        return None;
+    }
+    Some(sign * (h * 3_600_000_000 + m * 60_000_000 + (s * 1e6).round() as i64))
+}
+
+/// `interval_out` with `IntervalStyle = postgres`: `1 year 2 mons 3 days 04:05:06.5`.
+fn interval_out(months: i64, days: i64, micros: i64) -> String {
+    let mut out = String::new();
+    let (mut is_zero, mut is_before) = (true, false);
+    for (value, unit) in [(months / 12, "year"), (months % 12, "mon"), (days, "day")] {
+        if value == 0 {
+            continue;
+        }
+        out.push_str(&format!(
+            "{}{}{value} {unit}{}",
+            if is_zero { "" } else { " " },
+            if is_before && value > 0 { "+" } else { "" },
+            if value != 1 { "s" } else { "" }
+        ));
+        is_before = value < 0;
+        is_zero = false;
+    }
+    let (hour, min, sec, fsec) =
+        (micros / 3_600_000_000, micros / 60_000_000 % 60, micros / 1_000_000 % 60, micros % 1_000_000);
+    if is_zero || micros != 0 {
+        let minus = micros < 0;
+        out.push_str(&format!(
+            "{}{}{:02}:{:02}:{:02}",
+            if is_zero { "" } else { " " },
+            if minus {
+                "-"
+            } else if is_before {
+                "+"
+            } else {
+                ""
+            },
+            hour.abs(),
+            min.abs(),
+            sec.abs()
+        ));
+        if fsec != 0 {
+            let f = format!("{:06}", fsec.abs());
+            out.push('.');
+            out.push_str(f.trim_end_matches('0'));
+        }
+    }
+    out
 }
 
 fn number(s: &str) -> Option<i64> {
@@ -122,6 +265,34 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::fold;
+
+    #[test]
+    fn intervals_print_like_the_server() {
+        // Pairs read off PostgreSQL 15 (`SELECT 'x'::interval`, IntervalStyle postgres).
+        for (input, output) in [
+            ("0 days", "00:00:00"),
+            ("7 days", "7 days"),
+            ("12 months", "1 year"),
+            ("-1 day", "-1 days"),
+            ("1.5 days", "1 day 12:00:00"),
+            ("1 year 2 months 3 days 4 hours 5 minutes 6.5 seconds", "1 year 2 mons 3 days 04:05:06.5"),
+            ("-1 hours", "-01:00:00"),
+            ("1 day -1 hour", "1 day -01:00:00"),
+            ("00:05:00", "00:05:00"),
+            ("2 weeks 1 day", "15 days"),
+            ("30 min", "00:30:00"),
+            ("1h", "01:00:00"),
+            ("-1 year -2 mons +3 days -04:05:06", "-1 years -2 mons +3 days -04:05:06"),
+            ("90 seconds", "00:01:30"),
+            ("100 hours", "100:00:00"),
+            ("1 millisecond", "00:00:00.001"),
+            ("1 day ago", "-1 days"),
+        ] {
+            assert_eq!(fold("interval", input).as_deref(), Some(output), "{input}");
+        }
+        assert_eq!(fold("interval", "P1Y2M"), None);
+        assert_eq!(fold("interval", "1.5 months"), None);
+    }
 
     #[test]
     fn folds_like_the_server_in_utc() {

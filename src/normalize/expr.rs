@@ -70,10 +70,21 @@ pub(crate) fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<Ob
                 refs.insert(ObjectRef::Type(qn.clone()));
             }
             tn.names = canonical_type_names(&ty, tn);
+            // A literal cast to a type is stored the way that type prints it.
+            if let Some(N::AConst(c)) = tc.arg.as_mut().and_then(|a| a.node.as_mut()) {
+                if tn.typmods.is_empty() {
+                    fold_literal(c, &ty);
+                }
+            }
             // A literal cast to regclass names a relation: resolve it like Postgres would.
             if matches!(&ty.base, TypeBase::Builtin(b) if b == "regclass") && !ty.array {
                 if let Some(arg) = tc.arg.as_mut() {
                     qualify_relation_literal(arg, cx, refs);
+                }
+            }
+            if matches!(&ty.base, TypeBase::Builtin(b) if b == "regconfig") && !ty.array {
+                if let Some(arg) = tc.arg.as_mut() {
+                    qualify_config_literal(arg, cx, refs);
                 }
             }
         }
@@ -82,6 +93,11 @@ pub(crate) fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<Ob
             if matches!(name.as_str(), "nextval" | "currval" | "setval") {
                 if let Some(arg) = fc.args.first_mut() {
                     qualify_relation_literal(arg, cx, refs);
+                }
+            }
+            if takes_config_first(&name, fc.args.len()) {
+                if let Some(arg) = fc.args.first_mut() {
+                    qualify_config_literal(arg, cx, refs);
                 }
             }
             // A function of the catalog is named with its schema.
@@ -129,7 +145,7 @@ fn canonical_type_names(ty: &TypeRef, original: &pb::TypeName) -> Vec<Node> {
                 .map_or(formatted.as_str(), |(i, _, _)| *i);
             vec![s("pg_catalog"), s(internal)]
         }
-        TypeBase::User(qn) => vec![s(&qn.schema), s(&qn.name)],
+        TypeBase::User(qn) | TypeBase::Row(qn) => vec![s(&qn.schema), s(&qn.name)],
         TypeBase::External { .. } => original.names.clone(),
     }
 }
@@ -144,6 +160,42 @@ fn func_name(fc: &pb::FuncCall) -> String {
         .next_back()
         .unwrap_or_default()
         .to_string()
+}
+
+/// Whether a text search function called with `args` arguments takes a configuration
+/// (`regconfig`) first: `to_tsvector('english', body)` but not `to_tsvector(body)`.
+fn takes_config_first(name: &str, args: usize) -> bool {
+    match name {
+        "to_tsvector" | "to_tsquery" | "plainto_tsquery" | "phraseto_tsquery" | "websearch_to_tsquery" => args == 2,
+        "json_to_tsvector" | "jsonb_to_tsvector" => args == 3,
+        "ts_headline" => args == 4,
+        _ => false,
+    }
+}
+
+/// `'mb_simple'` or `'mb_simple'::regconfig` → `'musicbrainz.mb_simple'` for a configuration
+/// of the model, `'pg_catalog.english'` → `'english'` (as `regconfigout` prints them).
+fn qualify_config_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) {
+    let konst = match arg.node.as_mut() {
+        Some(N::AConst(c)) => c,
+        Some(N::TypeCast(tc)) => match tc.arg.as_mut().and_then(|a| a.node.as_mut()) {
+            Some(N::AConst(c)) => c,
+            _ => return,
+        },
+        _ => return,
+    };
+    let Some(Val::Sval(s)) = konst.val.as_mut() else {
+        return;
+    };
+    let Some((schema, name)) = split_relation_text(&s.sval) else {
+        return;
+    };
+    if let Some(qn) = cx.scope.find_text_search_config(schema.as_deref(), &name) {
+        s.sval = qn.to_string();
+        refs.insert(ObjectRef::TextSearchConfig(qn));
+    } else if schema.as_deref() == Some("pg_catalog") {
+        s.sval = crate::model::quote_ident(&name);
+    }
 }
 
 /// `'users_id_seq'` or `'users_id_seq'::regclass` → `'public.users_id_seq'`.
@@ -227,10 +279,25 @@ fn canonicalize(node: &mut Node, target: Option<&TypeRef>) {
 pub(crate) fn canonicalize_one(n: &mut Node) {
     let replacement = match n.node.as_mut() {
         Some(N::TypeCast(tc)) => {
-            let strip = matches!(
-                tc.arg.as_ref().and_then(|a| a.node.as_ref()),
-                Some(N::AConst(_) | N::ColumnRef(_) | N::AArrayExpr(_))
-            );
+            // Casts within the text family and within the numeric family are the ones the
+            // server adds by itself (implicit coercions show in catalog text like explicit
+            // ones); telling them apart would take the server's operator resolution.
+            let implicit_family = tc.type_name.as_ref().is_some_and(|t| {
+                t.array_bounds.is_empty()
+                    && t.typmods.is_empty()
+                    && matches!(
+                        t.names.last().and_then(|n| n.node.as_ref()),
+                        Some(N::String(s)) if matches!(
+                            s.sval.as_str(),
+                            "text" | "varchar" | "bpchar" | "name" | "int2" | "int4" | "int8" | "float4" | "float8" | "numeric"
+                        )
+                    )
+            });
+            let strip = implicit_family
+                || matches!(
+                    tc.arg.as_ref().and_then(|a| a.node.as_ref()),
+                    Some(N::AConst(_) | N::ColumnRef(_) | N::AArrayExpr(_))
+                );
             if strip {
                 tc.arg.take().map(|b| *b)
             } else {
@@ -263,6 +330,18 @@ pub(crate) fn canonicalize_one(n: &mut Node) {
             }
             fc.funcformat = pb::CoercionForm::CoerceExplicitCall as i32;
             fc.location = 0;
+            None
+        }
+        Some(N::RangeFunction(rf)) => {
+            // `FROM f() x` and `FROM f() x(x)`: a scalar function's column takes the alias
+            // name, and the catalog prints it.
+            if let Some(a) = rf.alias.as_mut() {
+                if let [only] = a.colnames.as_slice() {
+                    if matches!(only.node.as_ref(), Some(N::String(s)) if s.sval == a.aliasname) {
+                        a.colnames.clear();
+                    }
+                }
+            }
             None
         }
         Some(N::CaseExpr(c)) => {
@@ -371,7 +450,7 @@ fn canonical_a_expr(e: &mut pb::AExpr) -> Option<Node> {
 }
 
 /// Fold a literal the way the target type's input and output functions would print it.
-fn fold_literal(c: &mut pb::AConst, target: &TypeRef) {
+pub(crate) fn fold_literal(c: &mut pb::AConst, target: &TypeRef) {
     let TypeBase::Builtin(ty) = &target.base else {
         return;
     };
@@ -391,11 +470,40 @@ fn fold_literal(c: &mut pb::AConst, target: &TypeRef) {
         },
         "jsonb" => serde_json::from_str::<serde_json::Value>(&text).ok().map(|v| jsonb_text(&v)),
         "smallint" | "integer" | "bigint" => text.trim().parse::<i64>().ok().map(|i| i.to_string()),
+        "bytea" => Some(bytea_hex(&text)),
         other => super::datetime::fold(other, &text),
     };
     if let Some(f) = folded {
         c.val = Some(Val::Sval(pb::String { sval: f }));
     }
+}
+
+/// A bytea literal in hex output form (`''` → `\x`, `'abc'` → `\x616263`).
+fn bytea_hex(text: &str) -> String {
+    if let Some(hex) = text.strip_prefix("\\x") {
+        return format!("\\x{}", hex.to_ascii_lowercase());
+    }
+    let mut out = String::from("\\x");
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // escape format: \\ is a backslash, \nnn an octal byte
+        if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] == b'\\' {
+            out.push_str("5c");
+            i += 2;
+        } else if bytes[i] == b'\\'
+            && i + 3 < bytes.len()
+            && bytes[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            let v = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 4]).unwrap_or("0"), 8).unwrap_or(0);
+            out.push_str(&format!("{v:02x}"));
+            i += 4;
+        } else {
+            out.push_str(&format!("{:02x}", bytes[i]));
+            i += 1;
+        }
+    }
+    out
 }
 
 /// jsonb's output: keys ordered by length then bytes, `", "` and `": "` separators.
@@ -458,6 +566,13 @@ pub enum Rename<'a> {
     Column { old: &'a str, new: &'a str },
     /// A function the expression calls.
     Function { old: &'a QualifiedName, new: &'a QualifiedName },
+    /// An enum label (`ALTER TYPE ... RENAME VALUE`): constants of the type, cast to it or
+    /// standing for a value of it (a column default).
+    EnumLabel { ty: &'a QualifiedName, old: &'a str, new: &'a str },
+}
+
+fn t_is_array(t: Option<&crate::model::TypeRef>) -> bool {
+    t.is_some_and(|t| t.array)
 }
 
 /// The expression with a rename applied, normalized again in `cx`.
@@ -470,7 +585,42 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
         },
         _ => return Err("not an expression".into()),
     };
+    let string_const = |n: &mut Node, old: &str, new: &str| {
+        if let Some(N::AConst(c)) = n.node.as_mut() {
+            if let Some(Val::Sval(s)) = c.val.as_mut() {
+                if s.sval == old {
+                    s.sval = new.to_string();
+                }
+            }
+        }
+    };
+    if let Rename::EnumLabel { ty, old, new } = rename {
+        if cx.target.and_then(|t| t.user_type()) == Some(*ty) && !t_is_array(cx.target) {
+            string_const(&mut node, old, new);
+        }
+    }
     rewrite(&mut node, &mut |n| match (n.node.as_mut(), rename) {
+        (Some(N::TypeCast(tc)), Rename::EnumLabel { ty, old, new }) => {
+            let names: Vec<String> = tc
+                .type_name
+                .as_ref()
+                .map(|t| {
+                    t.names
+                        .iter()
+                        .filter_map(|x| match x.node.as_ref() {
+                            Some(N::String(s)) => Some(s.sval.clone()),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let scalar = tc.type_name.as_ref().is_some_and(|t| t.array_bounds.is_empty());
+            if scalar && names == [ty.schema.clone(), ty.name.clone()] {
+                if let Some(arg) = tc.arg.as_deref_mut() {
+                    string_const(arg, old, new);
+                }
+            }
+        }
         (Some(N::AConst(c)), Rename::Relation { old, new }) => {
             if let Some(Val::Sval(s)) = c.val.as_mut() {
                 if s.sval == old.to_string() {
@@ -520,4 +670,17 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
         _ => {}
     });
     expr(&node, cx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bytea_hex;
+
+    #[test]
+    fn bytea_literals_fold_to_hex() {
+        assert_eq!(bytea_hex(""), "\\x");
+        assert_eq!(bytea_hex("abc"), "\\x616263");
+        assert_eq!(bytea_hex("\\xDEAD"), "\\xdead");
+        assert_eq!(bytea_hex("a\\\\b\\001"), "\\x615c6201");
+    }
 }

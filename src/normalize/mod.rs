@@ -3,6 +3,7 @@
 //! so that `diff` can compare with `==`. This module and `source::parse` are the only users of
 //! pg_query types; the model stays plain data.
 
+mod builtin_text_search;
 mod builtin_types;
 mod datetime;
 pub mod expr;
@@ -17,3 +18,4 @@ pub use types::type_ref;
 pub use walk::{rewrite, visit};
 pub mod colname;
 pub mod query;
+pub mod text_search;

@@ -40,6 +40,23 @@ pub fn query(node: &Node, scope: &Scope) -> Result<Analyzed, String> {
 /// Like [`query`], with the first output columns renamed (a view's column list: the catalog
 /// prints them as `AS name`).
 pub fn query_named(node: &Node, scope: &Scope, names: &[String]) -> Result<Analyzed, String> {
+    analyze(node, scope, names, &Frame::root())
+}
+
+/// A statement of a routine's SQL-standard body: its parameters are visible by name (and by
+/// the routine's name as qualifier, which is how the catalog prints them).
+pub fn routine_query(
+    node: &Node,
+    function: &str,
+    params: &[(String, Option<TypeRef>)],
+    scope: &Scope,
+) -> Result<Analyzed, String> {
+    let mut frame = Frame::root();
+    frame.rels.push(Rel { alias: function.to_string(), relation: None, columns: Some(params.to_vec()) });
+    analyze(node, scope, &[], &frame)
+}
+
+fn analyze(node: &Node, scope: &Scope, names: &[String], root: &Frame) -> Result<Analyzed, String> {
     let mut refs = BTreeSet::new();
     let mut resolved = node.clone();
     qualify(&mut resolved, scope, &mut refs)?;
@@ -47,7 +64,7 @@ pub fn query_named(node: &Node, scope: &Scope, names: &[String]) -> Result<Analy
     let mut key_tree = resolved;
     let columns = match key_tree.node.as_mut() {
         Some(N::SelectStmt(sel)) => {
-            let mut cols = analyze_select(sel, scope, &Frame::root(), &BTreeMap::new(), &mut refs)?;
+            let mut cols = analyze_select(sel, scope, root, &BTreeMap::new(), &mut refs)?;
             if names.len() > cols.len() {
                 return Err("more column names than columns".into());
             }
@@ -58,7 +75,7 @@ pub fn query_named(node: &Node, scope: &Scope, names: &[String]) -> Result<Analy
             cols
         }
         _ => {
-            analyze_any(&mut key_tree, scope, &Frame::root(), &BTreeMap::new(), &mut refs)?;
+            analyze_any(&mut key_tree, scope, root, &BTreeMap::new(), &mut refs)?;
             Vec::new()
         }
     };
@@ -157,6 +174,11 @@ impl<'a> Frame<'a> {
         Frame { rels: Vec::new(), star: Some(Vec::new()), parent: Some(parent) }
     }
 
+    /// A relation visible by this alias, here or in an enclosing level.
+    fn relation(&self, alias: &str) -> Option<&Rel> {
+        self.rels.iter().find(|r| r.alias == alias).or_else(|| self.parent.and_then(|p| p.relation(alias)))
+    }
+
     /// The relation a column reference reads, and the column's type.
     fn lookup(&self, qualifier: Option<&str>, column: &str) -> Option<(Option<&QualifiedName>, Option<TypeRef>)> {
         for r in &self.rels {
@@ -201,8 +223,21 @@ fn analyze_select(
 ) -> Result<Vec<OutColumn>, String> {
     let mut ctes = ctes.clone();
     if let Some(with) = sel.with_clause.as_mut() {
+        let recursive = with.recursive;
         for c in &mut with.ctes {
             let Some(N::CommonTableExpr(cte)) = c.node.as_mut() else { continue };
+            if recursive {
+                // A recursive CTE's columns are those of its non-recursive term, which
+                // the recursive term may already read.
+                if let Some(N::SelectStmt(q)) = cte.ctequery.as_ref().and_then(|q| q.node.as_ref()) {
+                    let mut seed = q.larg.as_deref().cloned().unwrap_or_else(|| (**q).clone());
+                    let mut cols = analyze_select(&mut seed, scope, outer, &ctes, &mut BTreeSet::new())?;
+                    for (c, n) in cols.iter_mut().zip(names_of(&cte.aliascolnames)) {
+                        c.0 = n;
+                    }
+                    ctes.insert(cte.ctename.clone(), cols);
+                }
+            }
             let mut cols = match cte.ctequery.as_mut().and_then(|q| q.node.as_mut()) {
                 Some(N::SelectStmt(q)) => analyze_select(q, scope, outer, &ctes, refs)?,
                 Some(_) => {
@@ -219,12 +254,23 @@ fn analyze_select(
         }
     }
     if SetOperation::try_from(sel.op).is_ok_and(|op| op != SetOperation::SetopNone && op != SetOperation::Undefined) {
-        let left = match sel.larg.as_mut() {
+        let mut left = match sel.larg.as_mut() {
             Some(l) => analyze_select(l, scope, outer, &ctes, refs)?,
             None => Vec::new(),
         };
         if let Some(r) = sel.rarg.as_mut() {
-            analyze_select(r, scope, outer, &ctes, refs)?;
+            // A column the left arm leaves untyped (a NULL) takes the right arm's type.
+            let right = analyze_select(r, scope, outer, &ctes, refs)?;
+            // Only the left arm names the columns: the catalog's names for the others (`int4`
+            // for a `NULL` it typed) mean nothing.
+            for t in outermost_targets(r) {
+                t.name.clear();
+            }
+            for (l, r) in left.iter_mut().zip(right) {
+                if l.1.is_none() {
+                    l.1 = r.1;
+                }
+            }
         }
         for s in &mut sel.sort_clause {
             walk_expr(s, scope, outer, &ctes, refs)?;
@@ -298,6 +344,23 @@ fn analyze_select(
         if let Some(v) = rt.val.as_mut() {
             walk_expr(v, scope, &frame, &ctes, refs)?;
         }
+        // `(f(x)).*`: one column per field of the composite, `(f(x)).field AS field`.
+        if let Some(fields) = composite_star(rt, scope, &frame) {
+            let Some(N::AIndirection(ind)) = rt.val.as_deref().and_then(|v| v.node.as_ref()) else { unreachable!() };
+            for (name, ty) in fields {
+                let val = pb::AIndirection { arg: ind.arg.clone(), indirection: vec![string_node(&name)] };
+                targets.push(Node {
+                    node: Some(N::ResTarget(Box::new(pb::ResTarget {
+                        name: name.clone(),
+                        indirection: Vec::new(),
+                        val: Some(Box::new(Node { node: Some(N::AIndirection(Box::new(val))) })),
+                        location: 0,
+                    }))),
+                });
+                columns.push((name, ty));
+            }
+            continue;
+        }
         let name = if rt.name.is_empty() {
             rt.val.as_deref().and_then(figure_colname).unwrap_or_else(|| "?column?".into())
         } else {
@@ -310,6 +373,28 @@ fn analyze_select(
     }
     sel.target_list = targets;
     Ok(columns)
+}
+
+/// The fields of `(expr).*` when the expression's composite type is known.
+fn composite_star(rt: &pb::ResTarget, scope: &Scope, frame: &Frame) -> Option<Vec<OutColumn>> {
+    let Some(N::AIndirection(ind)) = rt.val.as_deref().and_then(|v| v.node.as_ref()) else { return None };
+    if !matches!(ind.indirection.as_slice(), [only] if matches!(only.node.as_ref(), Some(N::AStar(_)))) {
+        return None;
+    }
+    let ty = output_type(ind.arg.as_deref()?, scope, frame)?;
+    if ty.array {
+        return None;
+    }
+    match &ty.base {
+        crate::model::TypeBase::Row(q) => scope.columns_of(q),
+        crate::model::TypeBase::User(q) => match &scope.catalog.types.get(q)?.kind {
+            crate::model::TypeKind::Composite { attributes } => {
+                Some(attributes.iter().map(|a| (a.name.clone(), Some(a.ty.clone()))).collect())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The result columns of the outermost query (the left-most arm of a set operation).
@@ -348,8 +433,10 @@ fn expand_star(rt: &pb::ResTarget, frame: &Frame) -> Option<Vec<(String, OutColu
     }
 }
 
-/// The type of an output column, when it is simple to tell.
+/// The type of an output column, when it can be told without the server's analysis:
+/// columns, casts, literals, operators, common functions and aggregates, CASE, COALESCE.
 fn output_type(v: &Node, scope: &Scope, frame: &Frame) -> Option<TypeRef> {
+    let t = TypeRef::builtin;
     match v.node.as_ref()? {
         N::ColumnRef(cr) => {
             let names = names_of(&cr.fields);
@@ -362,14 +449,182 @@ fn output_type(v: &Node, scope: &Scope, frame: &Frame) -> Option<TypeRef> {
         }
         N::TypeCast(tc) => tc.type_name.as_ref().and_then(|t| super::type_ref(t, scope).ok()),
         N::AConst(c) => match c.val.as_ref()? {
-            Val::Ival(_) => Some(TypeRef::builtin("integer")),
-            Val::Fval(_) => Some(TypeRef::builtin("numeric")),
-            Val::Boolval(_) => Some(TypeRef::builtin("boolean")),
-            Val::Sval(_) => Some(TypeRef::builtin("text")),
-            Val::Bsval(_) => None,
+            Val::Ival(_) => Some(t("integer")),
+            Val::Fval(_) => Some(t("numeric")),
+            Val::Boolval(_) => Some(t("boolean")),
+            Val::Sval(_) => Some(t("text")),
+            Val::Bsval(_) => Some(t("bit")),
         },
+        N::AExpr(e) => {
+            use pb::AExprKind as K;
+            let op = names_of(&e.name).pop().unwrap_or_default();
+            let kind = K::try_from(e.kind).ok()?;
+            let side = |n: &Option<Box<Node>>| n.as_deref().and_then(|n| output_type(n, scope, frame));
+            match kind {
+                K::AexprOp
+                    if matches!(
+                        op.as_str(),
+                        "=" | "<>"
+                            | "<"
+                            | ">"
+                            | "<="
+                            | ">="
+                            | "~~"
+                            | "!~~"
+                            | "~~*"
+                            | "!~~*"
+                            | "~"
+                            | "!~"
+                            | "~*"
+                            | "!~*"
+                            | "@>"
+                            | "<@"
+                            | "&&"
+                            | "?"
+                            | "?|"
+                            | "?&"
+                    ) =>
+                {
+                    Some(t("boolean"))
+                }
+                K::AexprOp if op == "||" => side(&e.lexpr).filter(|l| l.array).or(Some(t("text"))),
+                K::AexprOp if op == "->>" || op == "#>>" => Some(t("text")),
+                K::AexprOp if op == "->" || op == "#>" => side(&e.lexpr),
+                K::AexprOp => arithmetic(&op, side(&e.lexpr), side(&e.rexpr)),
+                K::AexprNullif => side(&e.lexpr),
+                _ => Some(t("boolean")),
+            }
+        }
+        N::BoolExpr(_) | N::NullTest(_) | N::BooleanTest(_) => Some(t("boolean")),
+        N::SubLink(sl)
+            if sl.sub_link_type != pb::SubLinkType::ExprSublink as i32
+                && sl.sub_link_type != pb::SubLinkType::ArraySublink as i32 =>
+        {
+            Some(t("boolean"))
+        }
+        N::CaseExpr(c) => c
+            .args
+            .iter()
+            .filter_map(|w| match w.node.as_ref() {
+                Some(N::CaseWhen(cw)) => cw.result.as_deref().and_then(|r| output_type(r, scope, frame)),
+                _ => None,
+            })
+            .next()
+            .or_else(|| c.defresult.as_deref().and_then(|d| output_type(d, scope, frame))),
+        N::CoalesceExpr(c) => c.args.iter().find_map(|a| output_type(a, scope, frame)),
+        N::MinMaxExpr(m) => m.args.iter().find_map(|a| output_type(a, scope, frame)),
+        N::SqlvalueFunction(f) => {
+            use pb::SqlValueFunctionOp as O;
+            Some(t(match O::try_from(f.op).ok()? {
+                O::SvfopCurrentDate => "date",
+                O::SvfopCurrentTime | O::SvfopCurrentTimeN => "time with time zone",
+                O::SvfopCurrentTimestamp | O::SvfopCurrentTimestampN => "timestamp with time zone",
+                O::SvfopLocaltime | O::SvfopLocaltimeN => "time without time zone",
+                O::SvfopLocaltimestamp | O::SvfopLocaltimestampN => "timestamp without time zone",
+                _ => "name",
+            }))
+        }
+        N::AArrayExpr(a) => a.elements.iter().find_map(|e| output_type(e, scope, frame)).map(|mut e| {
+            e.array = true;
+            e
+        }),
+        N::FuncCall(fc) => function_type(fc, scope, frame),
         _ => None,
     }
+}
+
+/// The result of `l op r` for arithmetic operators.
+fn arithmetic(op: &str, l: Option<TypeRef>, r: Option<TypeRef>) -> Option<TypeRef> {
+    let name = |t: &Option<TypeRef>| match t.as_ref().map(|t| &t.base) {
+        Some(crate::model::TypeBase::Builtin(b)) if !t.as_ref().is_some_and(|t| t.array) => Some(b.clone()),
+        _ => None,
+    };
+    let (ln, rn) = (name(&l), name(&r));
+    let rank =
+        |n: &str| ["smallint", "integer", "bigint", "numeric", "real", "double precision"].iter().position(|x| *x == n);
+    match (ln.as_deref(), rn.as_deref()) {
+        (Some(a), Some(b)) if a.starts_with("timestamp") && b.starts_with("timestamp") && op == "-" => {
+            Some(TypeRef::builtin("interval"))
+        }
+        (Some("date"), Some("date")) if op == "-" => Some(TypeRef::builtin("integer")),
+        (Some("date"), Some("interval")) => Some(TypeRef::builtin("timestamp without time zone")),
+        (Some(a), Some(b)) => match (rank(a), rank(b)) {
+            (Some(x), Some(y)) => Some(TypeRef::builtin(
+                ["smallint", "integer", "bigint", "numeric", "real", "double precision"][x.max(y).max(1)],
+            )),
+            _ => l,
+        },
+        _ => l.or(r),
+    }
+}
+
+/// The result type of common functions and aggregates, and of the catalog's own functions.
+fn function_type(fc: &pb::FuncCall, scope: &Scope, frame: &Frame) -> Option<TypeRef> {
+    let t = TypeRef::builtin;
+    let names = names_of(&fc.funcname);
+    let name = names.last()?.as_str();
+    let arg = |i: usize| fc.args.get(i).and_then(|a| output_type(a, scope, frame));
+    let is =
+        |ty: &Option<TypeRef>, names: &[&str]| ty.as_ref().is_some_and(|ty| names.iter().any(|n| ty.is_builtin(n)));
+    Some(match name {
+        "count" | "row_number" | "rank" | "dense_rank" | "ntile" => t("bigint"),
+        "sum" => {
+            let a = arg(0);
+            if is(&a, &["smallint", "integer"]) {
+                t("bigint")
+            } else if is(&a, &["bigint", "numeric"]) {
+                t("numeric")
+            } else {
+                return a;
+            }
+        }
+        "avg" => {
+            let a = arg(0);
+            if is(&a, &["real", "double precision"]) {
+                t("double precision")
+            } else if is(&a, &["interval"]) {
+                t("interval")
+            } else {
+                t("numeric")
+            }
+        }
+        "min" | "max" | "first_value" | "last_value" | "lag" | "lead" | "abs" => return arg(0),
+        "date_trunc" => return arg(1),
+        "bool_and" | "bool_or" | "every" | "isfinite" | "starts_with" => t("boolean"),
+        "array_agg" => {
+            let mut a = arg(0)?;
+            a.array = true;
+            a
+        }
+        "string_agg" | "lower" | "upper" | "concat" | "concat_ws" | "format" | "btrim" | "ltrim" | "rtrim" | "trim"
+        | "replace" | "substring" | "substr" | "left" | "right" | "md5" | "repeat" | "initcap" | "translate"
+        | "to_char" | "lpad" | "rpad" | "split_part" | "regexp_replace" | "quote_ident" | "quote_literal" => t("text"),
+        "length" | "char_length" | "octet_length" | "num_nonnulls" | "num_nulls" | "position" | "strpos"
+        | "array_length" | "cardinality" => t("integer"),
+        "now" | "transaction_timestamp" | "statement_timestamp" | "clock_timestamp" | "to_timestamp" => {
+            t("timestamp with time zone")
+        }
+        "extract" => t("numeric"),
+        "date_part" | "random" => t("double precision"),
+        "gen_random_uuid" | "uuid_generate_v4" => t("uuid"),
+        "to_tsvector" => t("tsvector"),
+        "to_tsquery" | "plainto_tsquery" | "websearch_to_tsquery" => t("tsquery"),
+        "jsonb_build_object" | "jsonb_build_array" | "to_jsonb" | "jsonb_agg" | "jsonb_object_agg" | "jsonb_set"
+        | "jsonb_strip_nulls" => t("jsonb"),
+        "json_build_object" | "json_build_array" | "to_json" | "json_agg" | "json_object_agg" => t("json"),
+        _ => {
+            let (schema, fname) = match names.as_slice() {
+                [f] => (None, f.as_str()),
+                [s, f] => (Some(s.as_str()), f.as_str()),
+                _ => return None,
+            };
+            let id = scope.find_function(schema, fname, Some(fc.args.len()))?;
+            return match &scope.catalog.functions[&id].returns {
+                Some(crate::model::Returns::Type { ty, setof: false }) => Some(ty.clone()),
+                _ => None,
+            };
+        }
+    })
 }
 
 /// One FROM item: adds its relations to the frame, returns what `*` expands to for it.
@@ -496,8 +751,36 @@ fn walk_expr(
             Ok(())
         }
         Some(N::SelectStmt(q)) => analyze_select(q, scope, frame, ctes, refs).map(|_| ()),
+        Some(N::AExpr(e)) if e.kind == pb::AExprKind::AexprOp as i32 => {
+            // An untyped literal on one side of an operator takes the other side's type, and
+            // the catalog prints it in that type's form (`'0 days'` → `'00:00:00'`).
+            let other = |n: &Option<Box<Node>>| n.as_deref().and_then(|n| output_type(n, scope, frame));
+            let (lt, rt) = (other(&e.lexpr), other(&e.rexpr));
+            for (side, ty) in [(&mut e.lexpr, rt), (&mut e.rexpr, lt)] {
+                if let (Some(N::AConst(c)), Some(ty)) = (side.as_deref_mut().and_then(|n| n.node.as_mut()), ty) {
+                    if matches!(c.val, Some(Val::Sval(_))) {
+                        super::expr::fold_literal(c, &ty);
+                    }
+                }
+            }
+            let mut result = Ok(());
+            for side in [&mut e.lexpr, &mut e.rexpr].into_iter().flatten() {
+                if result.is_ok() {
+                    result = walk_expr(side, scope, frame, ctes, refs);
+                }
+            }
+            result
+        }
         Some(N::ColumnRef(cr)) => {
             let names = names_of(&cr.fields);
+            // A relation's name alone is its whole row: the catalog prints `t.*`.
+            if let ([rel], 1) = (names.as_slice(), cr.fields.len()) {
+                // Only when the relation's columns are known (a function's may be named like it).
+                if frame.lookup(None, rel).is_none() && frame.relation(rel).is_some_and(|r| r.columns.is_some()) {
+                    cr.fields.push(Node { node: Some(N::AStar(pb::AStar {})) });
+                    return Ok(());
+                }
+            }
             let found = match names.as_slice() {
                 [c] => frame.lookup(None, c).map(|(r, _)| (r.cloned(), c.clone())),
                 [.., q, c] => frame.lookup(Some(q), c).map(|(r, _)| (r.cloned(), c.clone())),

@@ -110,6 +110,22 @@ pub fn type_name_parts(tn: &TypeName) -> Result<(Option<String>, String), String
     }
 }
 
+/// The schema an unqualified extension type lives in: its extension's, when the extension is
+/// known to provide it, or else the one schema of the search path that holds extensions.
+fn extension_type_schema(name: &str, scope: &Scope) -> Option<String> {
+    let extensions = &scope.catalog.extensions;
+    if let Some(ext) = crate::model::extension_providing_type(name) {
+        if let Some(e) = extensions.get(ext) {
+            return Some(e.schema.clone());
+        }
+    }
+    let mut candidates = scope.path().filter(|s| extensions.values().any(|e| e.schema == *s && e.name != "plpgsql"));
+    match (candidates.next(), candidates.next()) {
+        (Some(only), None) => Some(only.to_string()),
+        _ => None,
+    }
+}
+
 /// Resolve and canonicalize a type name.
 pub fn type_ref(tn: &TypeName, scope: &Scope) -> Result<TypeRef, String> {
     if tn.pct_type {
@@ -130,7 +146,13 @@ pub fn type_ref(tn: &TypeName, scope: &Scope) -> Result<TypeRef, String> {
         Some(b) => TypeBase::Builtin(b.to_string()),
         None => match scope.find_type(schema.as_deref(), &name) {
             Some(qn) => TypeBase::User(qn),
-            None => TypeBase::External { schema, name: name.clone() },
+            None => match scope.find_queryable(schema.as_deref(), &name) {
+                Some(qn) => TypeBase::Row(qn),
+                None => TypeBase::External {
+                    schema: schema.or_else(|| extension_type_schema(&name, scope)),
+                    name: name.clone(),
+                },
+            },
         },
     };
     let modifier = match &base {

@@ -897,6 +897,37 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 .require([ObjectRef::EventTrigger(name.clone())])
         }
 
+        Change::CreateStatistics(s) => Action::new(rank(CREATE, 8, &s.name))
+            .step(st(sql::create_statistics(s)).lock(L::ShareUpdateExclusive))
+            .provide([ObjectRef::Statistics(s.name.clone())], cx),
+        Change::DropStatistics(s) => Action::new(rank(DROP, 11, &s.name))
+            .step(st(format!("DROP STATISTICS {}", s.name)).lock(L::ShareUpdateExclusive))
+            .remove([ObjectRef::Statistics(s.name.clone())], cx),
+        Change::SetStatisticsTarget { name, target } => Action::new(rank(ALTER, 10, name))
+            .step(st(format!("ALTER STATISTICS {name} SET STATISTICS {}", target.unwrap_or(-1))))
+            .require([ObjectRef::Statistics(name.clone())]),
+        Change::CreateTextSearchConfig(c) => {
+            let mut a = Action::new(rank(CREATE, 2, &c.name))
+                .step(st(format!("CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})", c.name, c.parser)));
+            for m in sql::text_search_mappings(&c.name, &Default::default(), &c.mappings) {
+                a = a.step(st(m));
+            }
+            a.provide([ObjectRef::TextSearchConfig(c.name.clone())], cx)
+        }
+        Change::DropTextSearchConfig(c) => Action::new(rank(DROP, 18, &c.name))
+            .step(st(format!("DROP TEXT SEARCH CONFIGURATION {}", c.name)))
+            .remove([ObjectRef::TextSearchConfig(c.name.clone())], cx),
+        Change::AlterTextSearchMappings { name, from, to } => {
+            let obj = ObjectRef::TextSearchConfig(name.clone());
+            let mut a = Action::new(rank(ALTER, 2, name));
+            for m in sql::text_search_mappings(name, from, to) {
+                a = a.step(st(m).hazard(
+                    H::StaleDerivedData,
+                    format!("indexes and stored values computed with {name} are not computed again"),
+                ));
+            }
+            a.require([obj.clone()]).require(cx.new_deps.of(&obj).cloned())
+        }
         Change::CreatePolicy(p) => Action::new(rank(CREATE, 12, format!("{}.{}", p.table, p.name)))
             .step(st(sql::create_policy(p)).lock(L::AccessExclusive).hazard(H::Authorization, summary.clone()))
             .provide([ObjectRef::Policy(p.table.clone(), p.name.clone())], cx),
@@ -942,6 +973,43 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             )
             .require([ObjectRef::Table(table.clone())]),
 
+        Change::Grant { object: ObjectRef::DefaultPrivileges(key), grantee, owner, privileges, grantable, .. } => {
+            let option = if *grantable { " WITH GRANT OPTION" } else { "" };
+            Action::new(rank(DECORATE, 8, key))
+                .step(
+                    st(format!(
+                        "{} GRANT {} ON {} TO {}{option}",
+                        default_privileges_prefix(key),
+                        privilege_list(privileges),
+                        key.object.keyword(),
+                        grantee_sql(grantee, owner)
+                    ))
+                    .hazard(H::Authorization, summary.clone()),
+                )
+                .require(key.schema.iter().map(|s| ObjectRef::Schema(s.clone())))
+        }
+        Change::Revoke {
+            object: ObjectRef::DefaultPrivileges(key),
+            grantee,
+            owner,
+            privileges,
+            grant_option_only,
+            ..
+        } => {
+            let option = if *grant_option_only { "GRANT OPTION FOR " } else { "" };
+            Action::new(rank(DECORATE, 8, key))
+                .step(
+                    st(format!(
+                        "{} REVOKE {option}{} ON {} FROM {}",
+                        default_privileges_prefix(key),
+                        privilege_list(privileges),
+                        key.object.keyword(),
+                        grantee_sql(grantee, owner)
+                    ))
+                    .hazard(H::Authorization, summary.clone()),
+                )
+                .require(key.schema.iter().map(|s| ObjectRef::Schema(s.clone())))
+        }
         Change::Grant { object, kind, grantee, owner, privileges, grantable } => {
             let (what, on) = privilege_target(object, *kind, privileges, cx.to);
             let option = if *grantable { " WITH GRANT OPTION" } else { "" };
@@ -1017,6 +1085,22 @@ fn comment_target(obj: &ObjectRef, cat: &Catalog) -> String {
     }
 }
 
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s]`.
+fn default_privileges_prefix(key: &crate::model::DefaultAclKey) -> String {
+    let mut s = "ALTER DEFAULT PRIVILEGES".to_string();
+    if let Some(r) = &key.role {
+        s.push_str(&format!(" FOR ROLE {}", q(r)));
+    }
+    if let Some(schema) = &key.schema {
+        s.push_str(&format!(" IN SCHEMA {}", q(schema)));
+    }
+    s
+}
+
+fn privilege_list(privileges: &[Privilege]) -> String {
+    privileges.iter().map(|p| p.keyword()).collect::<Vec<_>>().join(", ")
+}
+
 fn grantee_sql(g: &Grantee, owner: &Option<String>) -> String {
     match g {
         Grantee::Owner => owner.as_deref().map_or("CURRENT_ROLE".to_string(), q),
@@ -1070,6 +1154,8 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Trigger(t, n) => format!("TRIGGER {} ON {t}", q(n)),
         ObjectRef::EventTrigger(e) => format!("EVENT TRIGGER {}", q(e)),
         ObjectRef::Policy(t, n) => format!("POLICY {} ON {t}", q(n)),
+        ObjectRef::Statistics(s) => format!("STATISTICS {s}"),
+        ObjectRef::TextSearchConfig(c) => format!("TEXT SEARCH CONFIGURATION {c}"),
         other => format!("{other}"),
     }
 }

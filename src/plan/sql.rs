@@ -564,3 +564,51 @@ pub fn create_policy(p: &crate::model::Policy) -> String {
 pub fn policy_roles(roles: &[String]) -> String {
     roles.iter().map(|r| if r == "public" { "PUBLIC".to_string() } else { q(r) }).collect::<Vec<_>>().join(", ")
 }
+
+pub fn create_statistics(s: &crate::model::Statistics) -> String {
+    use crate::model::StatisticsKind;
+    let mut out = format!("CREATE STATISTICS {}", s.name);
+    let all: std::collections::BTreeSet<StatisticsKind> = StatisticsKind::ALL.into_iter().collect();
+    if !s.kinds.is_empty() && s.kinds != all {
+        let kinds: Vec<&str> = s.kinds.iter().map(|k| k.keyword()).collect();
+        out.push_str(&format!(" ({})", kinds.join(", ")));
+    }
+    let targets: Vec<String> =
+        s.columns.iter().map(|c| q(c)).chain(s.exprs.iter().map(|e| format!("({})", e.sql))).collect();
+    out.push_str(&format!(" ON {} FROM {}", targets.join(", "), s.table));
+    out
+}
+
+/// `ALTER TEXT SEARCH CONFIGURATION` statements from one set of mappings to another, token
+/// types with the same dictionaries together, in the parser's token order.
+pub fn text_search_mappings(
+    name: &QualifiedName,
+    from: &BTreeMap<String, Vec<QualifiedName>>,
+    to: &BTreeMap<String, Vec<QualifiedName>>,
+) -> Vec<String> {
+    // (verb, dictionaries) → token types
+    let mut groups: BTreeMap<(u8, Vec<QualifiedName>), Vec<&str>> = BTreeMap::new();
+    for (token, dicts) in to {
+        match from.get(token) {
+            Some(old) if old == dicts => {}
+            Some(_) => groups.entry((1, dicts.clone())).or_default().push(token),
+            None => groups.entry((0, dicts.clone())).or_default().push(token),
+        }
+    }
+    for token in from.keys().filter(|t| !to.contains_key(*t)) {
+        groups.entry((2, Vec::new())).or_default().push(token);
+    }
+    groups
+        .into_iter()
+        .map(|((verb, dicts), mut tokens)| {
+            tokens.sort_by_key(|t| crate::normalize::text_search::token_order(t));
+            let dicts = dicts.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
+            let tokens = tokens.iter().map(|t| q(t)).collect::<Vec<_>>().join(", ");
+            match verb {
+                0 => format!("ALTER TEXT SEARCH CONFIGURATION {name} ADD MAPPING FOR {tokens} WITH {dicts}"),
+                1 => format!("ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR {tokens} WITH {dicts}"),
+                _ => format!("ALTER TEXT SEARCH CONFIGURATION {name} DROP MAPPING FOR {tokens}"),
+            }
+        })
+        .collect()
+}

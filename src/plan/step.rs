@@ -33,6 +33,11 @@ pub enum HazardKind {
     /// Changes who may do what (owners, grants, policies). Safer: review with the team that
     /// owns access control.
     Authorization,
+    /// Changes how stored values are computed (a text search configuration's dictionaries)
+    /// without computing again what was stored: indexes and stored columns built with the old
+    /// definition keep their old values. Safer: `REINDEX` those indexes and recompute the
+    /// stored columns after the change.
+    StaleDerivedData,
 }
 
 impl HazardKind {
@@ -46,6 +51,7 @@ impl HazardKind {
             HazardKind::NonTransactional => "non-transactional",
             HazardKind::UntrackedDependency => "untracked dependency",
             HazardKind::Authorization => "authorization",
+            HazardKind::StaleDerivedData => "stale derived data",
         }
     }
 }

@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! The test binary's PostgreSQL: one throwaway server (see `tidemark::pgserver`), a database
 //! per test, statements applied one by one in autocommit like psql would.
 
@@ -49,6 +50,37 @@ impl Pg {
             let client = tidemark::source::introspect::connect(&url).await.map_err(|e| e.to_string())?;
             client.batch_execute(sql).await.map_err(|e| tidemark::source::introspect::error_text(&e))
         })
+    }
+
+    /// A fresh, empty database.
+    pub fn empty_database(&self) -> Result<String, Failed> {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let db = format!("t{n}");
+        self.execute(
+            "postgres",
+            &format!("CREATE DATABASE {db} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"),
+        )?;
+        Ok(db)
+    }
+
+    /// Run files with psql, one process per file as a user would (`ON_ERROR_STOP`).
+    pub fn psql_files(&self, db: &str, dir: &Path, files: &[String]) -> Result<(), Failed> {
+        let (psql, socket) = {
+            let server = self.server.lock().map_err(|_| "server lock")?;
+            (server.bindir().join("psql"), server.socket_dir().display().to_string())
+        };
+        for f in files {
+            let out = std::process::Command::new(&psql)
+                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", &socket, "-U", "postgres", "-d", db, "-f", f])
+                .current_dir(dir)
+                .env("PGOPTIONS", "-c client_min_messages=warning")
+                .output()
+                .map_err(|e| format!("psql: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("loading {f}: {}", String::from_utf8_lossy(&out.stderr)).into());
+            }
+        }
+        Ok(())
     }
 
     /// A fresh database holding the SQL of `file`.

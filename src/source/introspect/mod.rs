@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::normalize::{expr::is_null_constant, types::storage_from_char, ExprContext, Scope};
 use crate::source::parse::build;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::{Client, NoTls, Row};
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +122,10 @@ struct Queries {
     triggers: Vec<Row>,
     event_triggers: Vec<Row>,
     policies: Vec<Row>,
+    default_privileges: Vec<Row>,
+    statistics: Vec<Row>,
+    text_search_configs: Vec<Row>,
+    read_as: String,
 }
 
 async fn run(client: &Client, name: &'static str, sql: &'static str) -> Result<Vec<Row>, IntrospectError> {
@@ -157,6 +161,11 @@ pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
         triggers: run(client, "triggers", include_str!("queries/triggers.sql")).await?,
         event_triggers: run(client, "event_triggers", include_str!("queries/event_triggers.sql")).await?,
         policies: run(client, "policies", include_str!("queries/policies.sql")).await?,
+        default_privileges: run(client, "default_privileges", include_str!("queries/default_privileges.sql")).await?,
+        statistics: run(client, "statistics", include_str!("queries/statistics.sql")).await?,
+        text_search_configs: run(client, "text_search_configs", include_str!("queries/text_search_configs.sql"))
+            .await?,
+        read_as: run(client, "current_user", "SELECT current_user::text").await?[0].get(0),
     };
     client.batch_execute("COMMIT").await.map_err(q)?;
     build_catalog(&queries)
@@ -239,6 +248,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
             },
         );
     }
+    text_search_configs(q, &mut cat)?;
     // Types: names first (they reference each other), then what they are made of.
     for r in &q.types {
         let name = qn(r, "schema", "name");
@@ -403,6 +413,8 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
             .push(col);
     }
     partitions(q, &mut cat)?;
+    // Routines before expressions: a default or CHECK that calls a function depends on it.
+    routines_and_views(q, &mut cat, &mut types)?;
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for (table, column, default, generated) in exprs {
@@ -443,7 +455,6 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         }
         cat.tables.get_mut(&table).expect("table").constraints.insert(name, c);
     }
-    routines_and_views(q, &mut cat, &mut types)?;
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for r in &q.indexes {
@@ -454,7 +465,81 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         cat.indexes.insert(name, index);
     }
     triggers_and_policies(q, &mut cat)?;
+    statistics(q, &mut cat)?;
+    for r in &q.default_privileges {
+        let role: String = r.get("role");
+        let object =
+            r.get::<_, String>("object").chars().next().and_then(crate::model::DefaultAclObject::from_catalog_char);
+        let Some(object) = object else { continue };
+        let key = crate::model::DefaultAclKey { role: Some(role.clone()), schema: r.get("schema"), object };
+        cat.default_privileges.insert(key, acl(r, &role).unwrap_or_default());
+    }
+    cat.read_as = crate::model::Derived(Some(q.read_as.clone()));
     Ok(cat)
+}
+
+/// Text search configurations: before anything that reads expressions (a `regconfig`
+/// literal names one).
+fn text_search_configs(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+    let split = |text: &str| {
+        crate::normalize::expr::split_relation_text(text)
+            .map(|(s, n)| QualifiedName::new(s.unwrap_or_else(|| "pg_catalog".into()), n))
+            .ok_or_else(|| IntrospectError::Model { what: text.to_string(), message: "invalid name".into() })
+    };
+    for r in &q.text_search_configs {
+        let name = qn(r, "schema", "name");
+        let mut mappings = BTreeMap::new();
+        for m in r.get::<_, Vec<String>>("mappings") {
+            let (token, dicts) = m.split_once('=').unwrap_or((&m, ""));
+            // Dictionary names are quoted identifiers: split on commas outside quotes.
+            let mut names = Vec::new();
+            let (mut start, mut quoted) = (0, false);
+            for (i, c) in dicts.char_indices() {
+                match c {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => {
+                        names.push(split(&dicts[start..i])?);
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            names.push(split(&dicts[start..])?);
+            mappings.insert(token.to_string(), names);
+        }
+        let config = crate::model::TextSearchConfig {
+            name: name.clone(),
+            parser: qn(r, "parser_schema", "parser_name"),
+            mappings,
+            owner: Some(r.get("owner")),
+            comment: r.get("comment"),
+        };
+        cat.text_search_configs.insert(name, config);
+    }
+    Ok(())
+}
+
+fn statistics(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+    let empty_path: Vec<String> = Vec::new();
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.statistics {
+        let name = qn(r, "schema", "name");
+        let table = qn(r, "table_schema", "table_name");
+        let t = snapshot.tables.get(&table).ok_or_else(|| IntrospectError::Model {
+            what: format!("statistics {name}"),
+            message: format!("statistics on {table}, which is not a table, are not supported yet"),
+        })?;
+        let columns: String = r.get("columns");
+        let kinds: String = r.get("kinds");
+        let mut s = build::statistics::statistics_from_catalog(name.clone(), t, &columns, &kinds, &scope)
+            .map_err(model_err(format!("statistics {name}")))?;
+        s.target = r.get("target");
+        s.owner = Some(r.get("owner"));
+        s.comment = r.get("comment");
+        cat.statistics.insert(name, s);
+    }
+    Ok(())
 }
 
 /// Parents, partition keys and bounds (after every table has its columns: a bound is read

@@ -128,7 +128,14 @@ pub fn function(st: &pb::CreateFunctionStmt, name: QualifiedName, scope: &Scope)
         }
     };
     let body = match st.sql_body.as_deref() {
-        Some(b) => FunctionBody::Atomic(atomic_body(b, scope)?),
+        Some(b) => {
+            let params: Vec<(String, Option<TypeRef>)> = args
+                .iter()
+                .filter(|a| a.mode.is_input())
+                .filter_map(|a| a.name.clone().map(|n| (n, Some(a.ty.clone()))))
+                .collect();
+            FunctionBody::Atomic(atomic_body(b, &name.name, &params, scope)?)
+        }
         None => match (language.as_str(), as_parts.as_slice()) {
             ("c", [file, symbol]) => FunctionBody::Object { file: file.clone(), symbol: symbol.clone() },
             (_, [source]) => {
@@ -163,7 +170,12 @@ pub fn function(st: &pb::CreateFunctionStmt, name: QualifiedName, scope: &Scope)
 }
 
 /// `BEGIN ATOMIC stmt; ... END` or `RETURN expr`, each statement normalized like a view.
-fn atomic_body(body: &Node, scope: &Scope) -> BuildResult<Vec<crate::model::Query>> {
+fn atomic_body(
+    body: &Node,
+    function: &str,
+    params: &[(String, Option<TypeRef>)],
+    scope: &Scope,
+) -> BuildResult<Vec<crate::model::Query>> {
     let statements: Vec<Node> = match body.node.as_ref() {
         Some(N::ReturnStmt(r)) => {
             // `RETURN expr` is compared as `SELECT expr`.
@@ -180,7 +192,7 @@ fn atomic_body(body: &Node, scope: &Scope) -> BuildResult<Vec<crate::model::Quer
             .collect(),
         _ => return Err("unrecognized routine body".into()),
     };
-    statements.iter().map(|s| normalize::query::query(s, scope).map(|a| a.query)).collect()
+    statements.iter().map(|s| normalize::query::routine_query(s, function, params, scope).map(|a| a.query)).collect()
 }
 
 fn select_of(expr: &Node) -> Node {
@@ -290,6 +302,16 @@ fn collect_refs(stmt: &Node, scope: &Scope, refs: &mut BTreeSet<ObjectRef>) {
 
 /// `CREATE AGGREGATE name (args) (SFUNC = ..., STYPE = ..., ...)`, options resolved to what
 /// the catalog keeps.
+/// An aggregate's support function as the catalog prints it: qualified when it is one of the
+/// model's, bare when built in.
+fn function_option(names: &[String], scope: &Scope) -> BuildResult<String> {
+    let (s, n) = ast::qualified_parts(names).ok_or("invalid function name")?;
+    Ok(match scope.find_function(s.as_deref(), &n, None) {
+        Some(id) => id.name.to_string(),
+        None => n,
+    })
+}
+
 pub fn aggregate(st: &pb::DefineStmt, name: QualifiedName, scope: &Scope) -> BuildResult<Aggregate> {
     // args: a List of [List of FunctionParameter, Integer(number of direct args)] or old-style.
     let mut args = Vec::new();
@@ -312,16 +334,12 @@ pub fn aggregate(st: &pb::DefineStmt, name: QualifiedName, scope: &Scope) -> Bui
     let mut options = std::collections::BTreeMap::new();
     for d in ast::def_elems(&st.definition) {
         let key = d.defname.to_lowercase();
+        let is_function = key.ends_with("func") || key == "sfunc1";
         let value = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+            // The grammar reads a function name as a type name (`SFUNC = array_append`).
+            Some(N::TypeName(tn)) if is_function => function_option(&ast::names(&tn.names), scope)?,
+            Some(N::List(l)) if is_function => function_option(&ast::names(&l.items), scope)?,
             Some(N::TypeName(tn)) => normalize::type_ref(tn, scope)?.to_string(),
-            Some(N::List(l)) => {
-                let names = ast::names(&l.items);
-                let (s, n) = ast::qualified_parts(&names).ok_or("invalid function name")?;
-                match scope.find_function(s.as_deref(), &n, None) {
-                    Some(id) => id.name.to_string(),
-                    None => n,
-                }
-            }
             _ => d.arg.as_deref().and_then(ast::text).unwrap_or_default(),
         };
         let key = match key.as_str() {

@@ -22,9 +22,11 @@ const TRIGGER_TYPE_INSTEAD: i32 = 1 << 6;
 /// The trigger function a name designates: a catalog function without arguments.
 fn trigger_function(names: &[String], scope: &Scope) -> BuildResult<RoutineId> {
     let (schema, name) = ast::qualified_parts(names).ok_or("invalid function name")?;
-    scope
-        .find_function(schema.as_deref(), &name, Some(0))
-        .ok_or_else(|| format!("function {}() does not exist", names.join(".")))
+    if let Some(id) = scope.find_function(schema.as_deref(), &name, Some(0)) {
+        return Ok(id);
+    }
+    // Not the catalog's own: a built-in (`tsvector_update_trigger`) or an extension's function.
+    Ok(RoutineId { name: QualifiedName::new(schema.unwrap_or_else(|| "pg_catalog".into()), name), args: String::new() })
 }
 
 pub fn trigger(st: &pb::CreateTrigStmt, table: QualifiedName, scope: &Scope) -> BuildResult<Trigger> {

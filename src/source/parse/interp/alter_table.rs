@@ -16,6 +16,9 @@ use pg_query::protobuf::{self as pb, AlterTableType as A, ConstrType, DropBehavi
 impl Interpreter {
     pub(super) fn alter_table(&mut self, st: &pb::AlterTableStmt, s: &mut Session) -> R {
         let rv = st.relation.as_ref().ok_or("missing relation")?;
+        if self.on_temporary(s, rv) {
+            return Ok(());
+        }
         let (schema, name) = ast::range_var_parts(rv);
         let objtype = ObjectType::try_from(st.objtype).unwrap_or(ObjectType::Undefined);
         let scope = self.scope(s);
@@ -216,15 +219,27 @@ impl Interpreter {
                 r?;
             }
             A::AtAlterConstraint => {
-                let Some(N::Constraint(c)) = def else {
+                let Some(N::AtalterConstraint(c)) = def else {
                     return Err("missing constraint".into());
                 };
+                if c.alter_enforceability || c.alter_inheritability {
+                    return Err("ALTER CONSTRAINT ... [NOT] ENFORCED / [NO] INHERIT needs PostgreSQL 18".into());
+                }
                 let con = table
                     .constraints
                     .get_mut(&c.conname)
                     .ok_or_else(|| format!("constraint \"{}\" of relation \"{tname}\" does not exist", c.conname))?;
-                con.deferrable = c.deferrable;
-                con.initially_deferred = c.initdeferred;
+                if !matches!(con.kind, crate::model::ConstraintKind::ForeignKey(_)) {
+                    return Err(format!(
+                        "constraint \"{}\" of relation \"{tname}\" is not a foreign key constraint",
+                        c.conname
+                    )
+                    .into());
+                }
+                if c.alter_deferrability {
+                    con.deferrable = c.deferrable;
+                    con.initially_deferred = c.initdeferred;
+                }
             }
             A::AtAlterColumnType => {
                 let Some(N::ColumnDef(cd)) = def else {

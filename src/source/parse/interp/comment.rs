@@ -167,6 +167,16 @@ impl Interpreter {
                 let c = scope.find_collation(sch.as_deref(), &n).ok_or_else(|| missing("collation", &names))?;
                 self.catalog.collations.get_mut(&c).expect("collation").comment = text;
             }
+            ObjectType::ObjectStatisticExt => {
+                let q = self.find_statistics(&names, s)?.ok_or_else(|| missing("statistics object", &names))?;
+                self.catalog.statistics.get_mut(&q).expect("statistics").comment = text;
+            }
+            ObjectType::ObjectTsconfiguration => {
+                let q = self
+                    .find_text_search_config(&names, s)?
+                    .ok_or_else(|| missing("text search configuration", &names))?;
+                self.catalog.text_search_configs.get_mut(&q).expect("config").comment = text;
+            }
             ObjectType::ObjectDatabase => {
                 self.report(
                     crate::source::diagnostic::Severity::Note,

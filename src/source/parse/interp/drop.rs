@@ -30,6 +30,17 @@ impl Interpreter {
                 Some(N::String(st)) => vec![st.sval.clone()],
                 _ => return Err(format!("unsupported DROP {} object", object_type_name(kind)).into()),
             };
+            if matches!(kind, ObjectType::ObjectTable | ObjectType::ObjectView | ObjectType::ObjectSequence) {
+                let temp = match names.as_slice() {
+                    [n] => Some(n),
+                    [schema, n] if schema == "pg_temp" => Some(n),
+                    _ => None,
+                };
+                if let Some(n) = temp.filter(|n| s.temp_relations.contains(*n)) {
+                    s.temp_relations.remove(&n.clone());
+                    continue;
+                }
+            }
             let found = self.resolve_drop_target(kind, &names, s)?;
             match found {
                 Some(obj) => roots.push(obj),
@@ -108,6 +119,10 @@ impl Interpreter {
             ObjectType::ObjectEventTrigger => {
                 let n = names.first().ok_or("missing name")?;
                 self.catalog.event_triggers.contains_key(n).then(|| ObjectRef::EventTrigger(n.clone()))
+            }
+            ObjectType::ObjectStatisticExt => self.find_statistics(names, s)?.map(ObjectRef::Statistics),
+            ObjectType::ObjectTsconfiguration => {
+                self.find_text_search_config(names, s)?.map(ObjectRef::TextSearchConfig)
             }
             other => return Err(format!("DROP {} is not supported yet", object_type_name(other)).into()),
         })

@@ -1,13 +1,19 @@
-//! GRANT and REVOKE on schemas, tables (and their columns), sequences and types. The ACL starts
-//! from the kind's default the first time it is touched, as in the server.
+//! GRANT and REVOKE on schemas, tables (and their columns), sequences, routines and types, and
+//! ALTER DEFAULT PRIVILEGES. The ACL starts from the kind's default the first time it is
+//! touched, as in the server; objects created after an ALTER DEFAULT PRIVILEGES of the role
+//! running the files start from what it says.
 
 use super::misc::object_type_name;
 use super::{Interpreter, Session, R};
-use crate::model::{Acl, AclKind, Grant, Grantee, Privilege, QualifiedName, TypeKind};
+use crate::model::{
+    default_acl_base, initial_acl, Acl, AclKind, DefaultAclKey, DefaultAclObject, Grant, Grantee, ObjectRef, Privilege,
+    QualifiedName, TypeKind,
+};
 use crate::source::diagnostic::Severity;
 use crate::source::parse::ast;
 use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb, GrantTargetType, ObjectType};
+use std::collections::BTreeSet;
 
 /// One GRANT or REVOKE, resolved.
 struct Edit {
@@ -53,14 +59,9 @@ fn apply(acl: &mut Acl, kind: AclKind, owner: Option<&str>, edit: &Edit, privile
 }
 
 impl Interpreter {
-    pub(super) fn grant(&mut self, st: &pb::GrantStmt, s: &mut Session) -> R {
-        let objtype = ObjectType::try_from(st.objtype).unwrap_or(ObjectType::Undefined);
-        let target = GrantTargetType::try_from(st.targtype).unwrap_or(GrantTargetType::Undefined);
-        if target == GrantTargetType::AclTargetDefaults {
-            return Err("ALTER DEFAULT PRIVILEGES is not supported yet".into());
-        }
+    fn grantees(&mut self, list: &[pg_query::protobuf::Node]) -> R<Vec<Grantee>> {
         let mut grantees = Vec::new();
-        for g in &st.grantees {
+        for g in list {
             let Some(N::RoleSpec(r)) = g.node.as_ref() else {
                 continue;
             };
@@ -76,6 +77,167 @@ impl Interpreter {
                 }
             }
         }
+        Ok(grantees)
+    }
+
+    /// `ALTER DEFAULT PRIVILEGES [FOR ROLE r, ...] [IN SCHEMA s, ...] GRANT | REVOKE ...`.
+    pub(super) fn alter_default_privileges(&mut self, st: &pb::AlterDefaultPrivilegesStmt) -> R {
+        let action = st.action.as_ref().ok_or("missing GRANT or REVOKE")?;
+        let mut roles: Vec<Option<String>> = Vec::new();
+        let mut schemas: Vec<Option<String>> = Vec::new();
+        for d in ast::def_elems(&st.options) {
+            let items = match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                Some(N::List(l)) => l.items.clone(),
+                _ => Vec::new(),
+            };
+            match d.defname.as_str() {
+                "roles" => {
+                    for item in &items {
+                        let Some(N::RoleSpec(r)) = item.node.as_ref() else { continue };
+                        let name =
+                            self.role_name(r).ok_or("FOR ROLE CURRENT_USER: name the role, or leave FOR ROLE out")?;
+                        roles.push(Some(name));
+                    }
+                }
+                "schemas" => schemas.extend(items.iter().filter_map(ast::string).map(|s| Some(s.to_string()))),
+                other => return Err(format!("unsupported ALTER DEFAULT PRIVILEGES option {other}").into()),
+            }
+        }
+        for s in schemas.iter().flatten() {
+            if !self.catalog.schemas.contains_key(s) {
+                return Err(format!("schema \"{s}\" does not exist").into());
+            }
+        }
+        if roles.is_empty() {
+            roles.push(None);
+        }
+        if schemas.is_empty() {
+            schemas.push(None);
+        }
+        let object = match ObjectType::try_from(action.objtype).unwrap_or(ObjectType::Undefined) {
+            ObjectType::ObjectTable => DefaultAclObject::Tables,
+            ObjectType::ObjectSequence => DefaultAclObject::Sequences,
+            ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
+                DefaultAclObject::Functions
+            }
+            ObjectType::ObjectType => DefaultAclObject::Types,
+            ObjectType::ObjectSchema => DefaultAclObject::Schemas,
+            other => return Err(format!("default privileges on {} are not supported", object_type_name(other)).into()),
+        };
+        if object == DefaultAclObject::Schemas && schemas.iter().any(Option::is_some) {
+            return Err("cannot use IN SCHEMA clause when using GRANT/REVOKE ON SCHEMAS".into());
+        }
+        let mut privileges = Vec::new();
+        for p in &action.privileges {
+            let Some(N::AccessPriv(ap)) = p.node.as_ref() else { continue };
+            if !ap.cols.is_empty() {
+                return Err("default privileges cannot name columns".into());
+            }
+            privileges.push(
+                Privilege::from_keyword(&ap.priv_name)
+                    .ok_or_else(|| format!("unrecognized privilege \"{}\"", ap.priv_name))?,
+            );
+        }
+        let kind = object.acl_kind();
+        let privileges = if action.privileges.is_empty() { kind.all().to_vec() } else { privileges };
+        if let Some(p) = privileges.iter().find(|p| !kind.all().contains(p)) {
+            return Err(
+                format!("invalid privilege type {} for {}", p.keyword(), object.keyword().to_lowercase()).into()
+            );
+        }
+        let edit = Edit {
+            is_grant: action.is_grant,
+            grant_option: action.grant_option,
+            grantees: self.grantees(&action.grantees)?,
+            privileges: Some(privileges.clone()),
+        };
+        for role in &roles {
+            for schema in &schemas {
+                let key = DefaultAclKey { role: role.clone(), schema: schema.clone(), object };
+                let base = default_acl_base(&key);
+                let mut acl: Acl =
+                    Some(self.catalog.default_privileges.get(&key).cloned().unwrap_or_else(|| base.clone()));
+                apply(&mut acl, kind, role.as_deref(), &edit, &privileges);
+                let grants = acl.unwrap_or_default();
+                if grants == base {
+                    self.catalog.default_privileges.remove(&key);
+                } else {
+                    self.catalog.default_privileges.insert(key, grants);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The objects that can take default privileges, when the files set some for the role that
+    /// runs them (nothing to track otherwise).
+    pub(super) fn default_acl_targets(&self) -> Option<BTreeSet<ObjectRef>> {
+        if !self.catalog.default_privileges.keys().any(|k| k.role.is_none()) {
+            return None;
+        }
+        let c = &self.catalog;
+        Some(
+            c.schemas
+                .keys()
+                .map(|s| ObjectRef::Schema(s.clone()))
+                .chain(c.tables.keys().map(|t| ObjectRef::Table(t.clone())))
+                .chain(c.views.keys().map(|v| ObjectRef::View(v.clone())))
+                .chain(c.sequences.keys().map(|q| ObjectRef::Sequence(q.clone())))
+                .chain(c.functions.keys().map(|f| ObjectRef::Function(f.clone())))
+                .chain(c.aggregates.keys().map(|a| ObjectRef::Aggregate(a.clone())))
+                .chain(c.types.keys().map(|t| ObjectRef::Type(t.clone())))
+                .collect(),
+        )
+    }
+
+    /// Give the objects a statement created (those not in `before`) their default privileges.
+    pub(super) fn apply_default_privileges(&mut self, before: &BTreeSet<ObjectRef>) {
+        let Some(after) = self.default_acl_targets() else { return };
+        let entries = self.catalog.default_privileges.clone();
+        let initial = |object: DefaultAclObject, schema: &str| initial_acl(&entries, None, object, schema);
+        for created in after.difference(before) {
+            let c = &mut self.catalog;
+            let (acl, fresh) = match created {
+                ObjectRef::Schema(s) => {
+                    let x = c.schemas.get_mut(s).expect("schema");
+                    (&mut x.acl, initial(DefaultAclObject::Schemas, s))
+                }
+                ObjectRef::Table(t) => {
+                    (&mut c.tables.get_mut(t).expect("table").acl, initial(DefaultAclObject::Tables, &t.schema))
+                }
+                ObjectRef::View(v) => {
+                    (&mut c.views.get_mut(v).expect("view").acl, initial(DefaultAclObject::Tables, &v.schema))
+                }
+                ObjectRef::Sequence(q) => (
+                    &mut c.sequences.get_mut(q).expect("sequence").acl,
+                    initial(DefaultAclObject::Sequences, &q.schema),
+                ),
+                ObjectRef::Function(f) => (
+                    &mut c.functions.get_mut(f).expect("function").acl,
+                    initial(DefaultAclObject::Functions, &f.name.schema),
+                ),
+                ObjectRef::Aggregate(a) => (
+                    &mut c.aggregates.get_mut(a).expect("aggregate").acl,
+                    initial(DefaultAclObject::Functions, &a.name.schema),
+                ),
+                ObjectRef::Type(t) => {
+                    (&mut c.types.get_mut(t).expect("type").acl, initial(DefaultAclObject::Types, &t.schema))
+                }
+                _ => continue,
+            };
+            if acl.is_none() {
+                *acl = fresh;
+            }
+        }
+    }
+
+    pub(super) fn grant(&mut self, st: &pb::GrantStmt, s: &mut Session) -> R {
+        let objtype = ObjectType::try_from(st.objtype).unwrap_or(ObjectType::Undefined);
+        let target = GrantTargetType::try_from(st.targtype).unwrap_or(GrantTargetType::Undefined);
+        if target == GrantTargetType::AclTargetDefaults {
+            return Err("ALTER DEFAULT PRIVILEGES is not supported yet".into());
+        }
+        let grantees = self.grantees(&st.grantees)?;
         // Table privileges, and column privileges (`SELECT (a, b)`).
         let mut table_privs: Option<Vec<Privilege>> = None;
         let mut column_privs: Vec<(Option<Privilege>, Vec<String>)> = Vec::new();

@@ -10,6 +10,9 @@ use pg_query::protobuf::node::Node as N;
 impl Interpreter {
     pub(super) fn create_index(&mut self, st: &pb::IndexStmt, s: &mut Session) -> R {
         let rv = st.relation.as_ref().ok_or("missing table")?;
+        if self.on_temporary(s, rv) {
+            return Ok(());
+        }
         let (schema, relname) = crate::source::parse::ast::range_var_parts(rv);
         let scope = self.scope(s);
         let table = scope

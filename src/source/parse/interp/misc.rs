@@ -173,6 +173,20 @@ impl Interpreter {
                     .ok_or_else(|| format!("collation \"{name}\" does not exist"))?;
                 self.catalog.collations.get_mut(&c).expect("collation").owner = owner;
             }
+            ObjectType::ObjectStatisticExt => {
+                let names = object.map(ast::list_names).unwrap_or_default();
+                let q = self
+                    .find_statistics(&names, s)?
+                    .ok_or_else(|| format!("statistics object \"{}\" does not exist", names.join(".")))?;
+                self.catalog.statistics.get_mut(&q).expect("statistics").owner = owner;
+            }
+            ObjectType::ObjectTsconfiguration => {
+                let names = object.map(ast::list_names).unwrap_or_default();
+                let q = self
+                    .find_text_search_config(&names, s)?
+                    .ok_or_else(|| format!("text search configuration \"{}\" does not exist", names.join(".")))?;
+                self.catalog.text_search_configs.get_mut(&q).expect("config").owner = owner;
+            }
             ObjectType::ObjectEventTrigger => {
                 let name = object.and_then(ast::string).ok_or("missing name")?.to_string();
                 self.catalog
@@ -231,6 +245,20 @@ impl Interpreter {
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
                 let qn = self.type_from_object(st.object.as_deref(), s)?;
                 (qn.clone(), ObjectRef::Type(qn))
+            }
+            ObjectType::ObjectStatisticExt => {
+                let names = st.object.as_deref().map(ast::list_names).unwrap_or_default();
+                let qn = self
+                    .find_statistics(&names, s)?
+                    .ok_or_else(|| format!("statistics object \"{}\" does not exist", names.join(".")))?;
+                (qn.clone(), ObjectRef::Statistics(qn))
+            }
+            ObjectType::ObjectTsconfiguration => {
+                let names = st.object.as_deref().map(ast::list_names).unwrap_or_default();
+                let qn = self
+                    .find_text_search_config(&names, s)?
+                    .ok_or_else(|| format!("text search configuration \"{}\" does not exist", names.join(".")))?;
+                (qn.clone(), ObjectRef::TextSearchConfig(qn))
             }
             other => return Err(format!("ALTER {} SET SCHEMA is not supported yet", object_type_name(other)).into()),
         };

@@ -7,11 +7,14 @@ mod drop;
 mod grant;
 mod index;
 mod misc;
+mod plpgsql;
 mod rename;
 mod routine;
 mod schema;
 mod sequence;
+mod statistics;
 mod table;
+mod text_search;
 mod trigger;
 mod types;
 mod view;
@@ -23,6 +26,7 @@ use crate::normalize::Scope;
 use crate::source::diagnostic::{Diagnostic, Severity};
 use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb};
+use std::collections::BTreeSet;
 
 /// An error in one statement: the message and, when known, the byte offset in the statement.
 #[derive(Debug)]
@@ -55,6 +59,17 @@ pub fn err_at(message: impl Into<String>, location: i32) -> StmtError {
 pub struct Session {
     pub search_path: Vec<String>,
     pub standard_conforming_strings: bool,
+    /// Temporary relations created in this session: they live in `pg_temp`, vanish with the
+    /// session and are not part of the schema, but later statements of the file may use them.
+    pub temp_relations: BTreeSet<String>,
+}
+
+impl Session {
+    /// The temporary relation a RangeVar names, if any (`pg_temp` is searched first).
+    pub fn temp_relation(&self, rv: &pb::RangeVar) -> Option<&str> {
+        let temp_schema = rv.schemaname.is_empty() || rv.schemaname == "pg_temp";
+        self.temp_relations.get(&rv.relname).filter(|_| temp_schema).map(String::as_str)
+    }
 }
 
 /// Where the statement being interpreted is, for warnings raised while interpreting it.
@@ -94,7 +109,11 @@ impl Interpreter {
 
     /// Run one file in a fresh session.
     pub fn run_file(&mut self, file: &SqlFile) {
-        let mut session = Session { search_path: self.options.search_path.clone(), standard_conforming_strings: true };
+        let mut session = Session {
+            search_path: self.options.search_path.clone(),
+            standard_conforming_strings: true,
+            temp_relations: BTreeSet::new(),
+        };
         self.run_in_session(file, &mut session);
     }
 
@@ -140,7 +159,12 @@ impl Interpreter {
                 continue;
             };
             let stmt_offset = raw.stmt_location.max(0) as usize;
-            if let Err(e) = self.apply(node, session) {
+            let before = self.default_acl_targets();
+            let result = self.apply(node, session);
+            if let Some(before) = before {
+                self.apply_default_privileges(&before);
+            }
+            if let Err(e) = result {
                 self.diagnostics.push(diagnostic_at(
                     Severity::Error,
                     file,
@@ -251,6 +275,28 @@ impl Interpreter {
         Ok(QualifiedName::new(schema, name))
     }
 
+    /// Record a `CREATE TEMPORARY ...` relation in the session; true when `rv` is temporary.
+    pub(crate) fn temporary(&mut self, session: &mut Session, rv: &pb::RangeVar, what: &str) -> bool {
+        if rv.relpersistence != "t" && rv.schemaname != "pg_temp" {
+            return false;
+        }
+        session.temp_relations.insert(rv.relname.clone());
+        self.report(
+            Severity::Note,
+            format!("temporary {what} \"{}\": session-local, not part of the schema", rv.relname),
+        );
+        true
+    }
+
+    /// A statement on a temporary relation of the session: nothing for the schema.
+    pub(crate) fn on_temporary(&mut self, session: &Session, rv: &pb::RangeVar) -> bool {
+        if session.temp_relation(rv).is_none() {
+            return false;
+        }
+        self.report(Severity::Note, format!("temporary relation \"{}\": not part of the schema, ignored", rv.relname));
+        true
+    }
+
     pub(crate) fn create_name_from_rv(&self, session: &Session, rv: &pb::RangeVar) -> R<QualifiedName> {
         let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
         self.creation_name(session, schema, &rv.relname, rv.location)
@@ -286,6 +332,7 @@ impl Interpreter {
             N::AlterOwnerStmt(st) => self.alter_owner(st, s),
             N::AlterObjectSchemaStmt(st) => self.alter_object_schema(st, s),
             N::GrantStmt(st) => self.grant(st, s),
+            N::AlterDefaultPrivilegesStmt(st) => self.alter_default_privileges(st),
             N::VariableSetStmt(st) => self.set_variable(st, s),
             N::SelectStmt(st) => self.select(st, s),
             N::TransactionStmt(_) => Ok(()),
@@ -302,6 +349,12 @@ impl Interpreter {
             N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectCollation as i32 => {
                 self.create_collation(st, s)
             }
+            N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectTsconfiguration as i32 => {
+                self.create_text_search_config(st, s)
+            }
+            N::AlterTsconfigurationStmt(st) => self.alter_text_search_config(st, s),
+            N::CreateStatsStmt(st) => self.create_statistics(st, s),
+            N::AlterStatsStmt(st) => self.alter_statistics(st, s),
             N::ViewStmt(st) => self.create_view(st, s),
             N::CreateTableAsStmt(st) => self.create_table_as(st, s),
             N::RefreshMatViewStmt(st) => self.refresh_matview(st, s),
@@ -321,12 +374,13 @@ impl Interpreter {
                 );
                 Ok(())
             }
-            N::CallStmt(_)
-            | N::NotifyStmt(_)
+            N::CallStmt(st) => self.call(st, s),
+            N::NotifyStmt(_)
             | N::ListenStmt(_)
             | N::VacuumStmt(_)
             | N::ExplainStmt(_)
             | N::CheckPointStmt(_)
+            | N::ReindexStmt(_)
             | N::LockStmt(_) => {
                 self.report(Severity::Note, "not part of the schema, ignored");
                 Ok(())

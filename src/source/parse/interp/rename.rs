@@ -117,6 +117,28 @@ impl Interpreter {
                 let target = QualifiedName::new(qn.schema.clone(), new);
                 self.move_object(&ObjectRef::Type(qn), &target, s)
             }
+            ObjectType::ObjectStatisticExt | ObjectType::ObjectTsconfiguration => {
+                let names = st.object.as_deref().map(ast::list_names).unwrap_or_default();
+                let (found, what) = if kind == ObjectType::ObjectStatisticExt {
+                    (self.find_statistics(&names, s)?.map(ObjectRef::Statistics), "statistics object")
+                } else {
+                    (
+                        self.find_text_search_config(&names, s)?.map(ObjectRef::TextSearchConfig),
+                        "text search configuration",
+                    )
+                };
+                let Some(obj) = found else {
+                    if st.missing_ok {
+                        return Ok(());
+                    }
+                    return Err(format!("{what} \"{}\" does not exist", names.join(".")).into());
+                };
+                let schema = match &obj {
+                    ObjectRef::Statistics(q) | ObjectRef::TextSearchConfig(q) => q.schema.clone(),
+                    _ => unreachable!("statistics or configuration"),
+                };
+                self.move_object(&obj, &QualifiedName::new(schema, new), s)
+            }
             ObjectType::ObjectFunction
             | ObjectType::ObjectProcedure
             | ObjectType::ObjectRoutine
@@ -267,6 +289,9 @@ impl Interpreter {
             }
             i.include.iter_mut().filter(|c| *c == old).for_each(|c| *c = new.to_string());
         }
+        for st in self.catalog.statistics.values_mut().filter(|st| st.table == *table) {
+            st.columns.iter_mut().filter(|c| *c == old).for_each(|c| *c = new.to_string());
+        }
         for seq in self.catalog.sequences.values_mut() {
             if let Some((t, c)) = &mut seq.owned_by {
                 if t == table && c == old {
@@ -370,6 +395,31 @@ impl Interpreter {
     /// rewrite every reference to it.
     pub(super) fn move_object(&mut self, obj: &ObjectRef, new: &QualifiedName, s: &Session) -> R {
         match obj {
+            ObjectRef::Statistics(old) => {
+                if self.catalog.statistics.contains_key(new) {
+                    return Err(format!("statistics object \"{}\" already exists", new.name).into());
+                }
+                let mut st = self.catalog.statistics.remove(old).expect("statistics");
+                st.name = new.clone();
+                self.catalog.statistics.insert(new.clone(), st);
+                Ok(())
+            }
+            ObjectRef::TextSearchConfig(old) => {
+                if self.catalog.text_search_configs.contains_key(new) {
+                    return Err(format!("text search configuration \"{}\" already exists", new.name).into());
+                }
+                let used = ObjectRef::TextSearchConfig(old.clone());
+                if self.catalog.dependencies().iter().any(|d| d.to == used) {
+                    return Err(format!(
+                        "{used} is used by expressions: renaming or moving it is not supported yet (drop and create it)"
+                    )
+                    .into());
+                }
+                let mut c = self.catalog.text_search_configs.remove(old).expect("config");
+                c.name = new.clone();
+                self.catalog.text_search_configs.insert(new.clone(), c);
+                Ok(())
+            }
             ObjectRef::Table(old) => {
                 let mut t = self.catalog.tables.remove(old).expect("table");
                 t.name = new.clone();
@@ -421,6 +471,9 @@ impl Interpreter {
                     let mut t = self.catalog.triggers.remove(&key).expect("trigger");
                     t.table = new.clone();
                     self.catalog.triggers.insert(crate::model::Member::new(new, key.name), t);
+                }
+                for st in self.catalog.statistics.values_mut().filter(|st| st.table == *old) {
+                    st.table = new.clone();
                 }
                 for key in self.catalog.policies.keys().filter(|k| k.table == *old).cloned().collect::<Vec<_>>() {
                     let mut p = self.catalog.policies.remove(&key).expect("policy");
@@ -524,14 +577,55 @@ impl Interpreter {
             let n = QualifiedName::new(new, q.name.clone());
             self.move_object(&ObjectRef::Table(q), &n, s)?;
         }
+        let views: Vec<QualifiedName> = self.catalog.views.keys().filter(|q| in_old(q)).cloned().collect();
+        for q in views {
+            let n = QualifiedName::new(new, q.name.clone());
+            self.move_object(&ObjectRef::View(q), &n, s)?;
+        }
+        let routines: Vec<crate::model::RoutineId> = self
+            .catalog
+            .functions
+            .keys()
+            .chain(self.catalog.aggregates.keys())
+            .filter(|r| in_old(&r.name))
+            .cloned()
+            .collect();
+        for r in routines {
+            let n = QualifiedName::new(new, r.name.name.clone());
+            self.move_routine(&r, &n, s)?;
+        }
+        let stats: Vec<QualifiedName> = self.catalog.statistics.keys().filter(|q| in_old(q)).cloned().collect();
+        for q in stats {
+            let n = QualifiedName::new(new, q.name.clone());
+            self.move_object(&ObjectRef::Statistics(q), &n, s)?;
+        }
+        let configs: Vec<QualifiedName> =
+            self.catalog.text_search_configs.keys().filter(|q| in_old(q)).cloned().collect();
+        for q in configs {
+            let n = QualifiedName::new(new, q.name.clone());
+            self.move_object(&ObjectRef::TextSearchConfig(q), &n, s)?;
+        }
+        if self.catalog.collations.keys().any(in_old) {
+            return Err("renaming a schema that holds collations is not supported yet".into());
+        }
         for e in self.catalog.extensions.values_mut().filter(|e| e.schema == old) {
             e.schema = new.to_string();
         }
+        let entries = std::mem::take(&mut self.catalog.default_privileges);
+        self.catalog.default_privileges = entries
+            .into_iter()
+            .map(|(mut k, v)| {
+                if k.schema.as_deref() == Some(old) {
+                    k.schema = Some(new.to_string());
+                }
+                (k, v)
+            })
+            .collect();
         Ok(())
     }
 
     /// Normalize again, with `rename` applied, every expression `affected` selects.
-    fn rewrite_exprs(&mut self, affected: &dyn Fn(&Expr) -> bool, rename: &Rename, s: &Session) -> R {
+    pub(super) fn rewrite_exprs(&mut self, affected: &dyn Fn(&Expr) -> bool, rename: &Rename, s: &Session) -> R {
         let snapshot = self.catalog.clone();
         let scope = Scope::new(&snapshot, &s.search_path);
         let mut error = None;

@@ -1,8 +1,7 @@
 //! CREATE / ALTER FUNCTION and PROCEDURE, CREATE AGGREGATE, and DO blocks.
 
-use super::{err_at, Interpreter, Session, R};
+use super::{Interpreter, Session, R};
 use crate::model::{Function, ObjectRef, Parallel, QualifiedName, RoutineId, Volatility};
-use crate::source::diagnostic::Severity;
 use crate::source::parse::{ast, build};
 use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb, ObjectType};
@@ -190,71 +189,6 @@ impl Interpreter {
             return Err(format!("function {} already exists with same argument types", a.id).into());
         }
         self.catalog.aggregates.insert(a.id.clone(), a);
-        Ok(())
-    }
-
-    /// DO blocks run PL/pgSQL. The static SQL statements of the block's main body (no
-    /// condition, no loop, no exception handler around them) are interpreted like any other;
-    /// everything else is named in a warning, since tidemark cannot know what it does.
-    pub(super) fn do_block(&mut self, st: &pb::DoStmt, s: &mut Session) -> R {
-        let mut source = None;
-        let mut language = "plpgsql".to_string();
-        for d in ast::def_elems(&st.args) {
-            match d.defname.as_str() {
-                "as" => source = d.arg.as_deref().and_then(ast::text),
-                "language" => language = d.arg.as_deref().and_then(ast::text).unwrap_or_default(),
-                _ => {}
-            }
-        }
-        let source = source.ok_or("DO without a body")?;
-        if language != "plpgsql" {
-            return Err(format!("DO blocks in {language} cannot be modeled").into());
-        }
-        let wrapped = format!(
-            "CREATE FUNCTION tidemark_do() RETURNS void LANGUAGE plpgsql AS $tidemark_do${source}$tidemark_do$"
-        );
-        let json = pg_query::parse_plpgsql(&wrapped).map_err(|e| format!("cannot parse the DO block: {e}"))?;
-        let body = json
-            .get(0)
-            .and_then(|f| f.get("PLpgSQL_function"))
-            .and_then(|f| f.get("action"))
-            .and_then(|a| a.get("PLpgSQL_stmt_block"))
-            .ok_or("unexpected DO block structure")?;
-        let mut skipped = Vec::new();
-        if body.get("exceptions").is_some() {
-            skipped.push("its EXCEPTION handlers".to_string());
-        }
-        let stmts = body.get("body").and_then(|b| b.as_array()).cloned().unwrap_or_default();
-        for stmt in stmts {
-            let Some((kind, inner)) = stmt.as_object().and_then(|o| o.iter().next()) else { continue };
-            match kind.as_str() {
-                "PLpgSQL_stmt_execsql" => {
-                    let sql = inner
-                        .get("sqlstmt")
-                        .and_then(|e| e.get("PLpgSQL_expr"))
-                        .and_then(|e| e.get("query"))
-                        .and_then(|q| q.as_str())
-                        .ok_or("unexpected DO block statement")?;
-                    let tree = pg_query::parse(sql, 0).map_err(|e| format!("in the DO block: {e}"))?.protobuf;
-                    for raw in &tree.stmts {
-                        if let Some(node) = raw.stmt.as_ref().and_then(|n| n.node.as_ref()) {
-                            self.apply(node, s).map_err(|e| err_at(format!("in the DO block: {}", e.message), -1))?;
-                        }
-                    }
-                }
-                other => skipped.push(other.trim_start_matches("PLpgSQL_stmt_").replace('_', " ")),
-            }
-        }
-        if !skipped.is_empty() {
-            skipped.dedup();
-            self.report(
-                Severity::Warning,
-                format!(
-                    "DO block: its plain SQL statements are modeled; not what it runs through {} (executed by Postgres, unknown to tidemark)",
-                    skipped.join(", ")
-                ),
-            );
-        }
         Ok(())
     }
 }

@@ -46,16 +46,40 @@ impl Interpreter {
         }
         let mut schema = None;
         let mut version = None;
+        let mut cascade = false;
         for d in ast::def_elems(&st.options) {
             match d.defname.as_str() {
                 "schema" => schema = d.arg.as_deref().and_then(ast::text),
                 "new_version" => version = d.arg.as_deref().and_then(ast::text),
-                "cascade" => self.report(
-                    Severity::Warning,
-                    "CASCADE installs extensions this one requires; declare them with CREATE EXTENSION so the schema states them",
-                ),
+                "cascade" => cascade = true,
                 _ => {}
             }
+        }
+        let required = crate::model::KNOWN_EXTENSION_REQUIRES.iter().filter(|(e, _)| *e == st.extname);
+        for (_, needed) in required {
+            if self.catalog.extensions.contains_key(*needed) {
+                continue;
+            }
+            if !cascade {
+                return Err(format!(
+                    "required extension \"{needed}\" is not installed (create it first, or use CREATE EXTENSION ... CASCADE)"
+                )
+                .into());
+            }
+            let mut options = Vec::new();
+            if let Some(sc) = &schema {
+                options.push(pg_query::protobuf::Node {
+                    node: Some(pg_query::protobuf::node::Node::DefElem(Box::new(pb::DefElem {
+                        defname: "schema".into(),
+                        arg: Some(Box::new(pg_query::protobuf::Node {
+                            node: Some(pg_query::protobuf::node::Node::String(pb::String { sval: sc.clone() })),
+                        })),
+                        ..Default::default()
+                    }))),
+                });
+            }
+            let dependency = pb::CreateExtensionStmt { extname: needed.to_string(), if_not_exists: true, options };
+            self.create_extension(&dependency, s)?;
         }
         let pinned = PINNED_EXTENSION_SCHEMAS.iter().find(|(e, _)| *e == st.extname).map(|(_, s)| s.to_string());
         let schema = match pinned.or(schema) {

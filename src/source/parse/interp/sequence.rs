@@ -103,6 +103,9 @@ pub fn apply_options(opts: &mut SequenceOptions, list: &[Node], init: bool, scop
 impl Interpreter {
     pub(super) fn create_sequence(&mut self, st: &pb::CreateSeqStmt, s: &mut Session) -> R {
         let rv = st.sequence.as_ref().ok_or("missing sequence name")?;
+        if self.temporary(s, rv, "sequence") {
+            return Ok(());
+        }
         let name = self.create_name_from_rv(s, rv)?;
         if self.catalog.relation_name_taken(&name.schema, &name.name) {
             if st.if_not_exists {

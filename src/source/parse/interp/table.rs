@@ -46,8 +46,8 @@ impl Interpreter {
         if st.of_typename.is_some() {
             return Err(err_at("typed tables (CREATE TABLE ... OF type) are not supported yet", rv.location));
         }
-        if rv.relpersistence == "t" {
-            return Err(err_at("temporary tables are not part of a schema", rv.location));
+        if self.temporary(s, rv, "table") {
+            return Ok(());
         }
         if !st.access_method.is_empty() && st.access_method != "heap" {
             return Err(err_at(format!("table access method \"{}\" is not supported", st.access_method), rv.location));

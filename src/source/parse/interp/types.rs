@@ -46,7 +46,10 @@ impl Interpreter {
                 return Err(format!("enum label \"{}\" already exists", st.new_val).into());
             }
             labels[pos] = st.new_val.clone();
-            return Ok(());
+            // Stored constants of the type follow (the server keeps them by OID).
+            let quoted = crate::model::quote_literal(&st.old_val);
+            let rename = crate::normalize::expr::Rename::EnumLabel { ty: &qn, old: &st.old_val, new: &st.new_val };
+            return self.rewrite_exprs(&|e: &crate::model::Expr| e.sql.contains(&quoted), &rename, s);
         }
         if labels.contains(&st.new_val) {
             if st.skip_if_new_val_exists {

@@ -9,8 +9,8 @@ use pg_query::protobuf::{self as pb, ObjectType};
 impl Interpreter {
     pub(super) fn create_view(&mut self, st: &pb::ViewStmt, s: &mut Session) -> R {
         let rv = st.view.as_ref().ok_or("missing view name")?;
-        if rv.relpersistence == "t" {
-            return Err(err_at("temporary views are not part of a schema", rv.location));
+        if self.temporary(s, rv, "view") {
+            return Ok(());
         }
         let name = self.create_name_from_rv(s, rv)?;
         let view = build::view::view(st, name.clone(), &self.scope(s)).map_err(|e| err_at(e, rv.location))?;
@@ -45,16 +45,17 @@ impl Interpreter {
         Ok(())
     }
 
-    /// `CREATE MATERIALIZED VIEW ... AS`, and `CREATE TABLE ... AS` / `SELECT INTO` (rejected:
-    /// the table's column types come from the query, which tidemark does not type).
+    /// `CREATE MATERIALIZED VIEW ... AS`, and `CREATE TABLE ... AS` / `SELECT INTO`, whose
+    /// columns take the query's names and types (inferred; a column whose type cannot be told
+    /// is an error that names it).
     pub(super) fn create_table_as(&mut self, st: &pb::CreateTableAsStmt, s: &mut Session) -> R {
         let into = st.into.as_ref().ok_or("missing name")?;
         let rv = into.rel.as_ref().ok_or("missing name")?;
+        if self.temporary(s, rv, "table") {
+            return Ok(());
+        }
         if ObjectType::try_from(st.objtype) != Ok(ObjectType::ObjectMatview) {
-            return Err(err_at(
-                "CREATE TABLE ... AS takes its column types from a query, which tidemark cannot type; write the table's columns with CREATE TABLE and fill it with INSERT ... SELECT",
-                rv.location,
-            ));
+            return self.create_table_from_query(st, into, rv, s);
         }
         let name = self.create_name_from_rv(s, rv)?;
         if self.catalog.views.contains_key(&name) && st.if_not_exists {
@@ -63,6 +64,37 @@ impl Interpreter {
         }
         let view = build::view::materialized_view(st, name, &self.scope(s)).map_err(|e| err_at(e, rv.location))?;
         self.put_view(view, false, rv.location)
+    }
+
+    fn create_table_from_query(
+        &mut self,
+        st: &pb::CreateTableAsStmt,
+        into: &pb::IntoClause,
+        rv: &pb::RangeVar,
+        s: &mut Session,
+    ) -> R {
+        let name = self.create_name_from_rv(s, rv)?;
+        if self.catalog.relation_name_taken(&name.schema, &name.name) {
+            if st.if_not_exists {
+                return Ok(());
+            }
+            return Err(err_at(format!("relation \"{}\" already exists", name.name), rv.location));
+        }
+        let query = st.query.as_deref().ok_or("CREATE TABLE AS without query")?;
+        let analyzed = crate::normalize::query::query(query, &self.scope(s)).map_err(|e| err_at(e, rv.location))?;
+        let names = ast::names(&into.col_names);
+        let mut table = crate::model::Table::new(name);
+        table.unlogged = rv.relpersistence == "u";
+        table.options = build::reloption_map(&into.options);
+        for (i, (col, ty)) in analyzed.columns.into_iter().enumerate() {
+            let col = names.get(i).cloned().unwrap_or(col);
+            let ty = ty.ok_or_else(|| {
+                err_at(format!("cannot tell the type of column \"{col}\" of CREATE TABLE ... AS; add a cast (expression::type)"), rv.location)
+            })?;
+            table.columns.push(crate::model::Column::new(col, ty));
+        }
+        self.catalog.tables.insert(table.name.clone(), table);
+        Ok(())
     }
 
     pub(super) fn refresh_matview(&mut self, st: &pb::RefreshMatViewStmt, s: &mut Session) -> R {
