@@ -89,3 +89,19 @@ fn password_is_not_printed() {
     assert!(!err.contains("s3cret"), "{err}");
     assert!(err.contains("app:***@127.0.0.1:1"), "{err}");
 }
+
+#[test]
+fn plpgsql_that_cannot_be_followed_is_named() {
+    let (code, out, err) =
+        tidemark(&["diff", "--from", "tests/cli/empty.sql", "--to", "tests/cli/unfollowed_plpgsql.sql"]);
+    // What can be followed is modeled; the rest is named, with its position.
+    assert!(out.contains("CREATE TABLE public.made_here"), "{out}");
+    assert!(
+        err.contains(
+            "unfollowed_plpgsql.sql:2:1: warning: DO block: tidemark followed its DDL but not FOR ... IN query LOOP"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("unfollowed_plpgsql.sql:10:1: warning: CALL somewhere.else: tidemark followed its DDL but not CALL somewhere.else, a procedure the files do not define"), "{err}");
+    assert_eq!(code, 0, "warnings do not fail the command: {err}");
+}

@@ -1,8 +1,9 @@
 //! Dependents of rebuilt objects. The server refuses to drop a view someone's view reads, to
 //! change the type of a column a view or policy reads, to drop a function a trigger calls. When
 //! a change removes or rebuilds such an object, its dependents (taken from the old catalog's
-//! dependency relation, transitively) that survive unchanged in the new catalog are dropped
-//! before it and created again after it, with their comments, owners and privileges.
+//! dependency relation, transitively) that survive in the new catalog are dropped before it
+//! and created again after it, as the new catalog has them, with their comments, owners and
+//! privileges (a change that would have altered them in place gives way to the rebuild).
 
 use super::{Change, Cx};
 use crate::model::ObjectRef;
@@ -79,9 +80,14 @@ impl Cx<'_> {
         self.out.extend(extra);
     }
 
-    /// Drop and create again an object that exists, unchanged, on both sides. False when it
+    /// Drop and create again an object that exists on both sides. False when it
     /// is not one that can be rebuilt from the model, or does not survive.
     fn rebuild(&mut self, obj: &ObjectRef, out: &mut Vec<Change>) -> bool {
+        // A rebuilt object is created as the new catalog has it, decorations included: what
+        // was going to alter it in place (CREATE OR REPLACE, a comment, a grant) is moot.
+        // (A change in place implies the object is on both sides, so the rebuild happens.)
+        let to = self.to;
+        self.out.retain(|c| altered_in_place(c, to).as_ref() != Some(obj));
         let before = self.out.len();
         let rebuilt = match obj {
             ObjectRef::View(n) => match (self.from.views.get(n), self.to.views.get(n)) {
@@ -184,6 +190,29 @@ impl Cx<'_> {
         out.extend(self.out.drain(before..));
         rebuilt
     }
+}
+
+/// The object a change alters in place, if any (decorations of a view's columns count as the
+/// view's).
+fn altered_in_place(c: &Change, to: &crate::model::Catalog) -> Option<ObjectRef> {
+    Some(match c {
+        Change::ReplaceView { to, .. } => ObjectRef::View(to.name.clone()),
+        Change::RefreshView { name, .. } => ObjectRef::View(name.clone()),
+        Change::ReplaceFunction { to, .. } => ObjectRef::Function(to.id.clone()),
+        Change::ReplaceTrigger { to, .. } => ObjectRef::Trigger(to.table.clone(), to.name.clone()),
+        Change::SetTriggerEnabled { table, name, .. } => ObjectRef::Trigger(table.clone(), name.clone()),
+        Change::AlterPolicy { to, .. } => ObjectRef::Policy(to.table.clone(), to.name.clone()),
+        Change::SetIndexOptions { name, .. } => ObjectRef::Index(name.clone()),
+        Change::SetStatisticsTarget { name, .. } => ObjectRef::Statistics(name.clone()),
+        Change::Comment { object, .. }
+        | Change::AlterOwner { object, .. }
+        | Change::Grant { object, .. }
+        | Change::Revoke { object, .. } => match object {
+            ObjectRef::Column(v, _) if to.views.contains_key(v) => ObjectRef::View(v.clone()),
+            other => other.clone(),
+        },
+        _ => return None,
+    })
 }
 
 /// The object a change drops (or rebuilds), if any.

@@ -412,14 +412,19 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             }
             let mut step = st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, column))))
                 .lock(L::AccessExclusive);
-            // The column reaches the table's descendants too.
-            // (Descendants created by the plan have it in their own definition.)
-            objs.extend(
-                descendants(cx.to, table)
-                    .into_iter()
-                    .filter(|d| cx.from.tables.contains_key(d))
-                    .map(|d| col(&d, &column.name)),
-            );
+            // The column reaches the table's descendants too (those created by the plan have it
+            // in their own definition). A descendant that declares the column itself gets it
+            // first, by its own ADD COLUMN, and the parent's merges with it.
+            let mut merged_into = Vec::new();
+            for d in descendants(cx.to, table).into_iter().filter(|d| cx.from.tables.contains_key(d)) {
+                let declares = cx.to.tables[&d].column(&column.name).is_some_and(|c| c.local);
+                let had = cx.from.tables[&d].column(&column.name).is_some();
+                match (declares, had) {
+                    (true, false) => merged_into.push(col(&d, &column.name)),
+                    (true, true) => {}
+                    (false, _) => objs.push(col(&d, &column.name)),
+                }
+            }
             let volatile = column.default.as_ref().is_some_and(|d| is_volatile(&d.sql))
                 || column.identity.is_some()
                 || column.generated.is_some();
@@ -430,6 +435,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 .step(step)
                 .provide(objs, cx)
                 .require([ObjectRef::Table(table.clone())])
+                .require(merged_into)
         }
         Change::DropColumn { table, column, only } => {
             let mut objs = vec![col(table, &column.name), ObjectRef::ColumnDefault(table.clone(), column.name.clone())];
@@ -710,7 +716,14 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     .lock(L::AccessExclusive),
             );
             if *inherit {
-                a.require([ObjectRef::Table(table.clone()), ObjectRef::Table(parent.clone())])
+                // The table must already have every column of its new parent.
+                let columns: Vec<ObjectRef> = cx
+                    .to
+                    .tables
+                    .get(parent)
+                    .map(|p| p.columns.iter().map(|c| col(table, &c.name)).collect())
+                    .unwrap_or_default();
+                a.require([ObjectRef::Table(table.clone()), ObjectRef::Table(parent.clone())]).require(columns)
             } else {
                 // Before the parent drops any of the columns the table had from it.
                 let columns: Vec<ObjectRef> = cx

@@ -65,7 +65,8 @@ pub fn sql_files(path: &Path) -> Result<Vec<SqlFile>, SourceError> {
             .map_err(|e| SourceError::Io(format!("cannot read {}: {e}", p.display())))
     };
     let meta = std::fs::metadata(path).map_err(|e| SourceError::Io(format!("cannot read {}: {e}", path.display())))?;
-    if meta.is_file() {
+    // A file, or anything readable that is not a directory (`/dev/null`, `<(...)`).
+    if !meta.is_dir() {
         return Ok(vec![read(path)?]);
     }
     let mut paths = Vec::new();

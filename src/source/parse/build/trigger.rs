@@ -62,6 +62,24 @@ pub fn trigger(st: &pb::CreateTrigStmt, table: QualifiedName, scope: &Scope) -> 
             }
         }
     }
+    // The server's rules for transition tables.
+    if old_table.is_some() || new_table.is_some() {
+        if timing != TriggerTiming::After {
+            return Err("transition tables can only be specified for AFTER triggers".into());
+        }
+        if events.len() > 1 {
+            return Err("transition tables cannot be specified for triggers with more than one event".into());
+        }
+        if !st.columns.is_empty() {
+            return Err("transition tables cannot be specified for triggers with column lists".into());
+        }
+        if old_table.is_some() && events == [TriggerEvent::Insert] {
+            return Err("OLD TABLE can only be specified for a DELETE or UPDATE trigger".into());
+        }
+        if new_table.is_some() && events == [TriggerEvent::Delete] {
+            return Err("NEW TABLE can only be specified for an INSERT or UPDATE trigger".into());
+        }
+    }
     let constraint = if st.isconstraint {
         let from = match st.constrrel.as_ref() {
             Some(rv) => {

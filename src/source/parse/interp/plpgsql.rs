@@ -279,7 +279,7 @@ impl Interpreter {
                 // RAISE NOTICE and friends report; RAISE EXCEPTION would stop the script.
                 "PLpgSQL_stmt_raise" if inner.get("elog_level").and_then(|l| l.as_i64()).is_some_and(|l| l < 21) => {}
                 "PLpgSQL_stmt_return" => return Ok(false),
-                other => unfollowed.push(other.trim_start_matches("PLpgSQL_stmt_").replace('_', " ").to_uppercase()),
+                other => unfollowed.push(statement_label(other)),
             }
         }
         Ok(true)
@@ -310,6 +310,33 @@ struct Run {
     /// Datum names by number (assignments name their target by number).
     names: Vec<String>,
     depth: usize,
+}
+
+/// A PL/pgSQL statement kind as a reader knows it.
+fn statement_label(kind: &str) -> String {
+    let short = kind.trim_start_matches("PLpgSQL_stmt_");
+    match short {
+        "fors" => "FOR ... IN query LOOP",
+        "fori" => "FOR ... IN range LOOP",
+        "dynfors" => "FOR ... IN EXECUTE LOOP",
+        "forc" => "FOR ... IN cursor LOOP",
+        "foreach_a" => "FOREACH ... IN ARRAY LOOP",
+        "loop" => "LOOP",
+        "while" => "WHILE LOOP",
+        "case" => "CASE",
+        "perform" => "PERFORM",
+        "getdiag" => "GET DIAGNOSTICS",
+        "open" | "fetch" | "close" => "cursors",
+        "return_query" => "RETURN QUERY",
+        "return_next" => "RETURN NEXT",
+        "raise" => "RAISE EXCEPTION",
+        "assert" => "ASSERT",
+        "commit" => "COMMIT",
+        "rollback" => "ROLLBACK",
+        "exit" => "EXIT / CONTINUE",
+        other => return other.replace('_', " ").to_uppercase(),
+    }
+    .to_string()
 }
 
 fn query_text(v: &Json) -> Option<String> {
