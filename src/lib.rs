@@ -6,10 +6,16 @@
 //! `plan` are pure; IO lives in `source`, `render`'s file writers and `cli`.
 
 pub mod cli;
+pub mod config;
 pub mod diff;
+pub mod inspect;
+pub mod migrations;
 pub mod model;
 pub mod normalize;
 pub mod pgserver;
 pub mod plan;
+pub mod progress;
 pub mod render;
+pub mod runner;
 pub mod source;
+pub mod verify;

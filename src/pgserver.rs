@@ -68,6 +68,26 @@ pub struct TempServer {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// Servers running now, so that an interrupt can stop them (destructors do not run then).
+static RUNNING: std::sync::Mutex<Vec<(PathBuf, PathBuf, bool)>> = std::sync::Mutex::new(Vec::new());
+
+/// On Ctrl-C (or SIGTERM), stop and remove every throwaway server, then exit with 130.
+pub fn stop_servers_on_interrupt() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            let running: Vec<(PathBuf, PathBuf, bool)> =
+                RUNNING.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default();
+            for (dir, bindir, as_postgres) in running {
+                let server = TempServer { dir, bindir, as_postgres, port: 5432, stopped: false };
+                drop(server);
+            }
+            eprintln!("\ninterrupted: throwaway servers stopped");
+            std::process::exit(130);
+        });
+    });
+}
+
 impl TempServer {
     pub fn start() -> Result<TempServer, ServerError> {
         let bindir = find_bindir()?;
@@ -96,6 +116,9 @@ impl TempServer {
         let log = server.dir.join("server.log");
         server.pg("pg_ctl", &["-D", path(&data), "-l", path(&log), "-o", &options, "-w", "-t", "60", "start"])?;
         server.stopped = false;
+        if let Ok(mut r) = RUNNING.lock() {
+            r.push((server.dir.clone(), server.bindir.clone(), server.as_postgres));
+        }
         Ok(server)
     }
 
@@ -128,6 +151,9 @@ impl TempServer {
     }
 
     pub fn stop(&mut self) {
+        if let Ok(mut r) = RUNNING.lock() {
+            r.retain(|(d, _, _)| *d != self.dir);
+        }
         if !self.stopped {
             let data = self.dir.join("data");
             let _ = self.pg("pg_ctl", &["-D", path(&data), "-m", "immediate", "-w", "stop"]);

@@ -1,13 +1,18 @@
-//! The command line: clap arguments (flags only) and the commands, which are the only place
-//! that combines sources, the core and output. Errors become exit codes in `main`.
+//! The command line: clap arguments and the commands, which are the only place that combines
+//! sources, the core and output. Errors become exit codes in `main` (0 fine, 1 differences or
+//! drift, 2 error).
 
-use crate::diff::{diff, DiffOptions};
-use crate::plan::plan;
-use crate::render;
-use crate::source::parse::ParseOptions;
-use crate::source::{load, Source, SourceError};
-use clap::{Args, Parser, Subcommand};
+mod check;
+mod database;
+mod diff;
+mod generate;
+mod inspect;
+mod project;
+
+use crate::migrations::Layout;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(name = "tidemark", version, about = "Declarative schema diffs and migrations for PostgreSQL")]
@@ -19,35 +24,79 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the migration SQL that turns one schema into another.
-    Diff(DiffArgs),
+    Diff(diff::DiffArgs),
+    /// Write the next migration: the difference between the migrations and the schema files.
+    Generate(generate::GenerateArgs),
+    /// Check the migrations (sums, schema files) and, with --db, a database (drift, history).
+    Check(check::CheckArgs),
+    /// Apply the pending migrations to a database.
+    Apply(database::ApplyArgs),
+    /// Show which migrations a database has applied, which are pending, which were edited.
+    Status(database::StatusArgs),
+    /// Write a database's schema as SQL files (the desired state to start from).
+    Inspect(inspect::InspectArgs),
+    /// Rewrite tidemark.sum from the migration files as they are (after reviewing an edit).
+    Rehash(generate::RehashArgs),
 }
 
-#[derive(Args, Debug)]
-pub struct SourceArgs {
+/// Where the project's files are; every setting also in tidemark.toml, the flag winning.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProjectArgs {
+    /// The config file (default: ./tidemark.toml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Schema files or directories, read in order (default: schema/).
+    #[arg(long = "schema")]
+    pub schema: Vec<PathBuf>,
+    /// The migrations directory (default: migrations/).
+    #[arg(long)]
+    pub migrations: Option<PathBuf>,
+    /// The migrations' layout (default: detected; plain for a new directory).
+    #[arg(long, value_parser = parse_layout)]
+    pub layout: Option<Layout>,
     /// The search_path SQL files start with (comma-separated), as the role or database sets it.
-    #[arg(long, value_delimiter = ',', default_value = "$user,public")]
-    pub search_path: Vec<String>,
+    #[arg(long, value_delimiter = ',')]
+    pub search_path: Option<Vec<String>>,
+    /// Compare only these schemas (repeatable).
+    #[arg(long = "include-schema")]
+    pub include_schemas: Vec<String>,
+    /// Leave these schemas out (repeatable).
+    #[arg(long = "exclude-schema")]
+    pub exclude_schemas: Vec<String>,
     /// Do not compare or change owners.
     #[arg(long)]
     pub ignore_owners: bool,
 }
 
-#[derive(Args, Debug)]
-pub struct DiffArgs {
-    /// The current schema: a postgres:// URL, a .sql file or a directory of .sql files.
+fn parse_layout(s: &str) -> Result<Layout, String> {
+    s.parse()
+}
+
+/// Output formats of reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Plain text (coloured on a terminal).
+    #[default]
+    Text,
+    /// JSON, for programs.
+    Json,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// Proof before writing, shared by `diff` and `generate`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct VerifyArgs {
+    /// Apply the plan to a throwaway copy of the starting state and check that it converges,
+    /// before printing or writing anything.
     #[arg(long)]
-    pub from: String,
-    /// The desired schema, in the same forms.
-    #[arg(long)]
-    pub to: String,
-    /// Plan steps that delete data (dropped tables, columns...) instead of refusing them.
-    #[arg(long)]
-    pub allow_data_loss: bool,
-    /// Exit 1 when there are changes.
-    #[arg(long)]
-    pub exit_code: bool,
-    #[command(flatten)]
-    pub source: SourceArgs,
+    pub verify: bool,
+    /// The server --verify uses (default: a throwaway server from the local PostgreSQL
+    /// binaries); a scratch database is created there and dropped.
+    #[arg(long, requires = "verify")]
+    pub dev_url: Option<String>,
 }
 
 /// What a command ends with, mapped to the exit code by `main`.
@@ -62,69 +111,84 @@ pub enum Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
-    Source(#[from] SourceError),
+    Source(#[from] crate::source::SourceError),
     #[error(transparent)]
     Plan(#[from] crate::plan::CycleError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Migrations(#[from] crate::migrations::MigrationsError),
+    #[error(transparent)]
+    Runner(#[from] crate::runner::RunnerError),
+    #[error("verification failed: {0}")]
+    Verify(#[from] crate::verify::VerifyError),
     #[error("{0}")]
     Refused(String),
+    #[error("{0}")]
+    Usage(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
     match cli.command {
-        Command::Diff(args) => run_diff(args, out, err),
+        Command::Diff(args) => diff::run(args, out, err),
+        Command::Generate(args) => generate::run(args, out, err),
+        Command::Check(args) => check::run(args, out, err),
+        Command::Apply(args) => database::apply(args, out, err),
+        Command::Status(args) => database::status(args, out, err),
+        Command::Inspect(args) => inspect::run(args, out, err),
+        Command::Rehash(args) => generate::rehash(args, out, err),
     }
 }
 
-fn print_diagnostics(
+/// Refuse a plan that deletes data unless allowed, listing its lossy statements.
+fn refuse_data_loss(plan: &crate::plan::Plan, allowed: bool) -> Result<(), CliError> {
+    if allowed {
+        return Ok(());
+    }
+    let lossy: Vec<String> = plan
+        .data_loss()
+        .map(|s| {
+            let why: Vec<&str> = s
+                .hazards
+                .iter()
+                .filter(|h| h.kind == crate::plan::HazardKind::DataLoss)
+                .map(|h| h.message.as_str())
+                .collect();
+            format!("  {};  -- {}", s.sql, why.join("; "))
+        })
+        .collect();
+    if lossy.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Refused(format!(
+        "refusing a plan that deletes data ({} statement{}); review them and pass --allow-data-loss to proceed:\n{}",
+        lossy.len(),
+        if lossy.len() == 1 { "" } else { "s" },
+        lossy.join("\n")
+    )))
+}
+
+/// Run `--verify` when asked, reporting on `err`.
+fn verify_if_asked(
+    args: &VerifyArgs,
+    from: &crate::model::Catalog,
+    to: &crate::model::Catalog,
+    plan: &crate::plan::Plan,
+    options: &crate::diff::DiffOptions,
     err: &mut dyn Write,
-    diagnostics: &[crate::source::diagnostic::Diagnostic],
-) -> std::io::Result<()> {
-    for d in diagnostics {
-        writeln!(err, "{d}")?;
+) -> Result<(), CliError> {
+    if !args.verify || plan.is_empty() {
+        return Ok(());
     }
+    let target = match &args.dev_url {
+        Some(url) => crate::verify::Target::DevUrl(url),
+        None => crate::verify::Target::Throwaway,
+    };
+    let mut progress = crate::progress::Progress::stderr();
+    let proof = crate::verify::verify(from, to, plan, options, target, &mut |m| progress.set(m))?;
+    progress.clear();
+    writeln!(err, "verified: the {} statements converge on {}", proof.statements, proof.server)?;
     Ok(())
-}
-
-fn run_diff(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
-    let options = ParseOptions { search_path: args.source.search_path.clone() };
-    let from = load(&Source::parse_arg(&args.from), &options)?;
-    print_diagnostics(err, &from.diagnostics)?;
-    let to = load(&Source::parse_arg(&args.to), &options)?;
-    print_diagnostics(err, &to.diagnostics)?;
-    let changes = diff(&from.catalog, &to.catalog, &DiffOptions { ignore_owners: args.source.ignore_owners });
-    let plan = plan(&changes, &from.catalog, &to.catalog)?;
-    if !args.allow_data_loss {
-        let lossy: Vec<String> = plan
-            .data_loss()
-            .map(|s| {
-                let why: Vec<&str> = s
-                    .hazards
-                    .iter()
-                    .filter(|h| h.kind == crate::plan::HazardKind::DataLoss)
-                    .map(|h| h.message.as_str())
-                    .collect();
-                format!("  {};  -- {}", s.sql, why.join("; "))
-            })
-            .collect();
-        if !lossy.is_empty() {
-            return Err(CliError::Refused(format!(
-                "refusing a plan that deletes data ({} statement{}); review them and pass --allow-data-loss to proceed:\n{}",
-                lossy.len(),
-                if lossy.len() == 1 { "" } else { "s" },
-                lossy.join("\n")
-            )));
-        }
-    }
-    if plan.is_empty() {
-        writeln!(err, "-- no changes")?;
-        return Ok(Outcome::Clean);
-    }
-    let header = vec![
-        format!("tidemark {}: {} statements", env!("CARGO_PKG_VERSION"), plan.steps.len()),
-        format!("hazards: {}", render::hazard_summary_line(&plan)),
-    ];
-    out.write_all(render::sql_script(&plan, &header).as_bytes())?;
-    Ok(if args.exit_code { Outcome::Changes } else { Outcome::Clean })
 }

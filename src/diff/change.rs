@@ -338,6 +338,84 @@ pub enum DomainChange {
 }
 
 impl Change {
+    /// The object the change is about: what reports list it under, and what `inspect` files
+    /// it with.
+    pub fn object(&self) -> ObjectRef {
+        use ObjectRef as O;
+        let col = |t: &QualifiedName, c: &str| O::Column(t.clone(), c.to_string());
+        match self {
+            Change::CreateSchema(s) | Change::DropSchema(s) => O::Schema(s.name.clone()),
+            Change::CreateExtension(e) | Change::DropExtension(e) => O::Extension(e.name.clone()),
+            Change::AlterExtensionVersion { name, .. } | Change::AlterExtensionSchema { name, .. } => {
+                O::Extension(name.clone())
+            }
+            Change::CreateCollation(c) | Change::DropCollation(c) => O::Collation(c.name.clone()),
+            Change::CreateType(t) | Change::DropType(t) => O::Type(t.name.clone()),
+            Change::RecreateType { to, .. } => O::Type(to.name.clone()),
+            Change::AddEnumValue { name, .. }
+            | Change::AlterDomain { name, .. }
+            | Change::AddAttribute { name, .. }
+            | Change::DropAttribute { name, .. }
+            | Change::AlterAttributeType { name, .. } => O::Type(name.clone()),
+            Change::CreateSequence(s) | Change::DropSequence(s) => O::Sequence(s.name.clone()),
+            Change::AlterSequence { name, .. } | Change::SetSequenceOwnedBy { name, .. } => O::Sequence(name.clone()),
+            Change::CreateTable(t) | Change::DropTable(t) => O::Table(t.name.clone()),
+            Change::AddColumn { table, column } | Change::DropColumn { table, column, .. } => col(table, &column.name),
+            Change::RegenerateColumn { table, to, .. } => col(table, &to.name),
+            Change::AlterColumnType { table, column, .. }
+            | Change::SetNotNull { table, column }
+            | Change::DropNotNull { table, column }
+            | Change::AddIdentity { table, column, .. }
+            | Change::DropIdentity { table, column }
+            | Change::AlterIdentity { table, column, .. }
+            | Change::DropGenerated { table, column }
+            | Change::SetColumnStatistics { table, column, .. }
+            | Change::SetColumnStorage { table, column, .. }
+            | Change::SetColumnCompression { table, column, .. } => col(table, column),
+            Change::SetDefault { table, column, .. } | Change::DropDefault { table, column, .. } => {
+                O::ColumnDefault(table.clone(), column.clone())
+            }
+            Change::AddConstraint { table, constraint } | Change::DropConstraint { table, constraint } => {
+                O::Constraint(table.clone(), constraint.name.clone())
+            }
+            Change::ValidateConstraint { table, name } | Change::AlterConstraintDeferrable { table, name, .. } => {
+                O::Constraint(table.clone(), name.clone())
+            }
+            Change::CreateIndex(i) | Change::DropIndex(i) => O::Index(i.name.clone()),
+            Change::SetIndexOptions { name, .. } => O::Index(name.clone()),
+            Change::AttachPartition { table, .. }
+            | Change::DetachPartition { table, .. }
+            | Change::SetInherit { table, .. }
+            | Change::SetLogged { table, .. }
+            | Change::SetTableOptions { table, .. }
+            | Change::SetReplicaIdentity { table, .. }
+            | Change::SetClusterOn { table, .. }
+            | Change::SetRowSecurity { table, .. }
+            | Change::SetForceRowSecurity { table, .. } => O::Table(table.clone()),
+            Change::CreateView(v) | Change::DropView(v) => O::View(v.name.clone()),
+            Change::ReplaceView { to, .. } => O::View(to.name.clone()),
+            Change::RefreshView { name, .. } => O::View(name.clone()),
+            Change::CreateFunction(f) | Change::DropFunction(f) => O::Function(f.id.clone()),
+            Change::ReplaceFunction { to, .. } => O::Function(to.id.clone()),
+            Change::CreateAggregate(a) | Change::DropAggregate(a) => O::Aggregate(a.id.clone()),
+            Change::CreateTrigger(t) | Change::DropTrigger(t) => O::Trigger(t.table.clone(), t.name.clone()),
+            Change::ReplaceTrigger { to, .. } => O::Trigger(to.table.clone(), to.name.clone()),
+            Change::SetTriggerEnabled { table, name, .. } => O::Trigger(table.clone(), name.clone()),
+            Change::CreateEventTrigger(t) | Change::DropEventTrigger(t) => O::EventTrigger(t.name.clone()),
+            Change::SetEventTriggerEnabled { name, .. } => O::EventTrigger(name.clone()),
+            Change::CreatePolicy(p) | Change::DropPolicy(p) => O::Policy(p.table.clone(), p.name.clone()),
+            Change::AlterPolicy { to, .. } => O::Policy(to.table.clone(), to.name.clone()),
+            Change::CreateStatistics(s) | Change::DropStatistics(s) => O::Statistics(s.name.clone()),
+            Change::SetStatisticsTarget { name, .. } => O::Statistics(name.clone()),
+            Change::CreateTextSearchConfig(c) | Change::DropTextSearchConfig(c) => O::TextSearchConfig(c.name.clone()),
+            Change::AlterTextSearchMappings { name, .. } => O::TextSearchConfig(name.clone()),
+            Change::Comment { object, .. }
+            | Change::AlterOwner { object, .. }
+            | Change::Grant { object, .. }
+            | Change::Revoke { object, .. } => object.clone(),
+        }
+    }
+
     /// A short description for plan comments and reports: `add column public.users.email`.
     pub fn describe(&self) -> String {
         use crate::model::quote_ident as q;

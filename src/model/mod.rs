@@ -169,6 +169,164 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Keep only the objects of the schemas `keep` accepts (extensions, database-wide, stay).
+    pub fn retain_schemas(&mut self, keep: impl Fn(&str) -> bool) {
+        self.schemas.retain(|s, _| keep(s));
+        self.types.retain(|q, _| keep(&q.schema));
+        self.collations.retain(|q, _| keep(&q.schema));
+        self.sequences.retain(|q, _| keep(&q.schema));
+        self.tables.retain(|q, _| keep(&q.schema));
+        self.views.retain(|q, _| keep(&q.schema));
+        self.indexes.retain(|q, _| keep(&q.schema));
+        self.functions.retain(|r, _| keep(&r.name.schema));
+        self.aggregates.retain(|r, _| keep(&r.name.schema));
+        self.triggers.retain(|m, _| keep(&m.table.schema));
+        self.policies.retain(|m, _| keep(&m.table.schema));
+        self.statistics.retain(|q, _| keep(&q.schema));
+        self.text_search_configs.retain(|q, _| keep(&q.schema));
+        self.default_privileges.retain(|k, _| k.schema.as_deref().is_none_or(&keep));
+    }
+
+    /// Forget the bookkeeping tables of migration runners (tidemark's own schema, Drizzle's
+    /// and Prisma's tables, golang-migrate's when asked): they are not the application's
+    /// schema, and never drift.
+    pub fn without_runner_tables(mut self, golang_migrate: bool) -> Catalog {
+        self.retain_schemas(|s| s != "tidemark");
+        let drop = |c: &mut Catalog, q: QualifiedName| {
+            if let Some(t) = c.tables.get(&q) {
+                let seqs: Vec<QualifiedName> = c
+                    .sequences
+                    .values()
+                    .filter(|s| s.owned_by.as_ref().is_some_and(|(t2, _)| *t2 == t.name))
+                    .map(|s| s.name.clone())
+                    .collect();
+                for s in seqs {
+                    c.sequences.remove(&s);
+                }
+                c.indexes.retain(|_, i| i.table != q);
+                c.tables.remove(&q);
+            }
+        };
+        drop(&mut self, QualifiedName::new("drizzle", "__drizzle_migrations"));
+        if self.schemas.contains_key("drizzle") && !self.has_objects_in("drizzle") {
+            self.schemas.remove("drizzle");
+        }
+        let prisma: Vec<QualifiedName> =
+            self.tables.keys().filter(|q| q.name == "_prisma_migrations").cloned().collect();
+        for q in prisma {
+            drop(&mut self, q);
+        }
+        if golang_migrate {
+            let tables: Vec<QualifiedName> =
+                self.tables.keys().filter(|q| q.name == "schema_migrations").cloned().collect();
+            for q in tables {
+                drop(&mut self, q);
+            }
+        }
+        self
+    }
+
+    fn has_objects_in(&self, schema: &str) -> bool {
+        self.tables
+            .keys()
+            .chain(self.views.keys())
+            .chain(self.sequences.keys())
+            .chain(self.types.keys())
+            .any(|q| q.schema == schema)
+            || self.functions.keys().any(|r| r.name.schema == schema)
+    }
+
+    /// Every role the catalog names (owners, grantees, policy roles, default privileges): what
+    /// a server must have before the catalog can be built there.
+    pub fn roles(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut owner = |o: &Option<String>| out.extend(o.iter().cloned());
+        for s in self.schemas.values() {
+            owner(&s.owner);
+        }
+        for t in self.types.values() {
+            owner(&t.owner);
+        }
+        for c in self.collations.values() {
+            owner(&c.owner);
+        }
+        for s in self.sequences.values() {
+            owner(&s.owner);
+        }
+        for t in self.tables.values() {
+            owner(&t.owner);
+        }
+        for v in self.views.values() {
+            owner(&v.owner);
+        }
+        for f in self.functions.values() {
+            owner(&f.owner);
+        }
+        for a in self.aggregates.values() {
+            owner(&a.owner);
+        }
+        for e in self.event_triggers.values() {
+            owner(&e.owner);
+        }
+        for s in self.statistics.values() {
+            owner(&s.owner);
+        }
+        for c in self.text_search_configs.values() {
+            owner(&c.owner);
+        }
+        let mut acls: Vec<&Acl> = Vec::new();
+        acls.extend(self.schemas.values().map(|s| &s.acl));
+        acls.extend(self.types.values().map(|t| &t.acl));
+        acls.extend(self.sequences.values().map(|s| &s.acl));
+        for t in self.tables.values() {
+            acls.push(&t.acl);
+            acls.extend(t.columns.iter().map(|c| &c.acl));
+        }
+        for v in self.views.values() {
+            acls.push(&v.acl);
+            acls.extend(v.columns.iter().map(|c| &c.acl));
+        }
+        acls.extend(self.functions.values().map(|f| &f.acl));
+        acls.extend(self.aggregates.values().map(|a| &a.acl));
+        let grantees = acls.into_iter().flatten().flatten().chain(self.default_privileges.values().flatten());
+        for g in grantees {
+            if let Grantee::Role(r) = &g.grantee {
+                out.insert(r.clone());
+            }
+        }
+        for p in self.policies.values() {
+            out.extend(
+                p.roles.iter().filter(|r| !matches!(r.as_str(), "public" | "current_user" | "session_user")).cloned(),
+            );
+        }
+        out.extend(self.default_privileges.keys().filter_map(|k| k.role.clone()));
+        out
+    }
+
+    /// Forget every owner (as files that do not state them).
+    pub fn clear_owners(&mut self) {
+        self.schemas.values_mut().for_each(|x| x.owner = None);
+        self.types.values_mut().for_each(|x| x.owner = None);
+        self.collations.values_mut().for_each(|x| x.owner = None);
+        self.sequences.values_mut().for_each(|x| x.owner = None);
+        self.tables.values_mut().for_each(|x| x.owner = None);
+        self.views.values_mut().for_each(|x| x.owner = None);
+        self.functions.values_mut().for_each(|x| x.owner = None);
+        self.aggregates.values_mut().for_each(|x| x.owner = None);
+        self.event_triggers.values_mut().for_each(|x| x.owner = None);
+        self.statistics.values_mut().for_each(|x| x.owner = None);
+        self.text_search_configs.values_mut().for_each(|x| x.owner = None);
+    }
+
+    /// A short, stable fingerprint of the catalog's content.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_string(self).expect("a catalog serializes");
+        let digest = Sha256::digest(json.as_bytes());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    }
+
     /// Remove one object (not its dependents: see `dependencies`). Removing what is already
     /// gone is a no-op, so callers may remove a table and then its columns.
     pub fn remove_object(&mut self, obj: &ObjectRef) {

@@ -12,6 +12,7 @@ pub mod types;
 mod walk;
 mod walk_generated;
 
+pub use datetime::civil_from_days;
 pub use expr::{expr, ExprContext};
 pub use scope::Scope;
 pub use types::type_ref;

@@ -20,8 +20,15 @@ pub struct CycleError {
     pub actions: Vec<String>,
 }
 
-/// The order in which to run `actions` (indexes into it).
-pub fn order(actions: &[Action]) -> Result<Vec<usize>, CycleError> {
+/// A sorted graph: the order in which to run the actions (indexes), and its edges (action `a`
+/// before action `b`).
+pub struct Ordered {
+    pub order: Vec<usize>,
+    pub edges: Vec<(usize, usize)>,
+}
+
+/// The order in which to run `actions`.
+pub fn order(actions: &[Action]) -> Result<Ordered, CycleError> {
     let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(actions.len(), actions.len() * 2);
     let nodes: Vec<NodeIndex> = (0..actions.len()).map(|i| g.add_node(i)).collect();
     let mut providers: BTreeMap<&ObjectRef, Vec<usize>> = BTreeMap::new();
@@ -82,5 +89,6 @@ pub fn order(actions: &[Action]) -> Result<Vec<usize>, CycleError> {
             .collect();
         return Err(CycleError { actions: cycle });
     }
-    Ok(out)
+    let edges = g.edge_indices().filter_map(|e| g.edge_endpoints(e)).map(|(a, b)| (g[a], g[b])).collect();
+    Ok(Ordered { order: out, edges })
 }

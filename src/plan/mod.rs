@@ -23,6 +23,10 @@ pub struct Plan {
     /// created: a body may name objects created later in the plan).
     pub preamble: Vec<String>,
     pub steps: Vec<Step>,
+    /// For each step, the steps that must run before it (the graph's edges): other valid
+    /// orders can be drawn from it (`inspect` groups files by kind).
+    #[serde(skip)]
+    pub after: Vec<Vec<usize>>,
 }
 
 impl Plan {
@@ -51,15 +55,53 @@ pub fn plan(changes: &[Change], from: &Catalog, to: &Catalog) -> Result<Plan, Cy
         .collect();
     let cx =
         actions::Cx { from, to, old_deps: &old_deps, new_deps: &new_deps, dropped_separately: &dropped_separately };
-    let actions: Vec<actions::Action> = changes.iter().map(|c| actions::action(c, &cx)).collect();
-    let order = graph::order(&actions)?;
+    let actions: Vec<actions::Action> = changes
+        .iter()
+        .map(|c| {
+            let mut a = actions::action(c, &cx);
+            let object = c.object();
+            for s in &mut a.steps {
+                s.object.get_or_insert_with(|| object.clone());
+            }
+            a
+        })
+        .collect();
+    let graph::Ordered { order, edges } = graph::order(&actions)?;
     let mut steps = Vec::new();
+    let mut after: Vec<Vec<usize>> = Vec::new();
+    // Each action's steps, as positions in the plan.
+    let mut positions: Vec<std::ops::Range<usize>> = vec![0..0; actions.len()];
     let mut actions: Vec<Option<actions::Action>> = actions.into_iter().map(Some).collect();
-    for i in order {
-        steps.extend(actions[i].take().expect("each action once").steps);
+    for &i in &order {
+        let start = steps.len();
+        for (k, s) in actions[i].take().expect("each action once").steps.into_iter().enumerate() {
+            after.push(if k == 0 { Vec::new() } else { vec![start + k - 1] });
+            steps.push(s);
+        }
+        positions[i] = start..steps.len();
+    }
+    // An action stands for its last step; an action without steps for what stands before it.
+    let mut before: Vec<Vec<usize>> = vec![Vec::new(); positions.len()];
+    for (a, b) in edges {
+        before[b].push(a);
+    }
+    let mut stands_for: Vec<Vec<usize>> = vec![Vec::new(); positions.len()];
+    for &i in &order {
+        let preds: Vec<usize> = before[i].iter().flat_map(|p| stands_for[*p].clone()).collect();
+        match positions[i].clone().last() {
+            Some(last) => {
+                after[positions[i].start].extend(preds);
+                stands_for[i] = vec![last];
+            }
+            None => stands_for[i] = preds,
+        }
+    }
+    for a in &mut after {
+        a.sort_unstable();
+        a.dedup();
     }
     let creates_functions =
         changes.iter().any(|c| matches!(c, Change::CreateFunction(_) | Change::ReplaceFunction { .. }));
     let preamble = if creates_functions { vec!["SET check_function_bodies = off".to_string()] } else { Vec::new() };
-    Ok(Plan { preamble, steps })
+    Ok(Plan { preamble, steps, after })
 }

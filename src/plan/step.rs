@@ -93,11 +93,20 @@ pub struct Step {
     /// The lock it takes on an existing table, if any.
     pub lock: Option<LockLevel>,
     pub transactional: bool,
+    /// The object of the change the step belongs to.
+    pub object: Option<crate::model::ObjectRef>,
 }
 
 impl Step {
     pub fn new(sql: impl Into<String>, summary: impl Into<String>) -> Step {
-        Step { sql: sql.into(), summary: summary.into(), hazards: Vec::new(), lock: None, transactional: true }
+        Step {
+            sql: sql.into(),
+            summary: summary.into(),
+            hazards: Vec::new(),
+            lock: None,
+            transactional: true,
+            object: None,
+        }
     }
 
     pub fn hazard(mut self, kind: HazardKind, message: impl Into<String>) -> Step {

@@ -1,14 +1,20 @@
 //! Plans as text: an SQL script with a comment before each statement naming its change and
 //! hazards. No timestamps, no random names: the same plan renders to the same bytes.
 
+pub mod check;
+
 use crate::plan::{HazardKind, Plan, Step};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Counts of each hazard kind in a plan, in a stable order.
 pub fn hazard_summary(plan: &Plan) -> BTreeMap<HazardKind, usize> {
+    hazard_counts(plan.steps.iter())
+}
+
+fn hazard_counts<'a>(steps: impl Iterator<Item = &'a Step>) -> BTreeMap<HazardKind, usize> {
     let mut counts = BTreeMap::new();
-    for s in &plan.steps {
+    for s in steps {
         let mut kinds: Vec<HazardKind> = s.hazards.iter().map(|h| h.kind).collect();
         kinds.dedup();
         for k in kinds {
@@ -19,7 +25,12 @@ pub fn hazard_summary(plan: &Plan) -> BTreeMap<HazardKind, usize> {
 }
 
 pub fn hazard_summary_line(plan: &Plan) -> String {
-    let counts = hazard_summary(plan);
+    hazard_summary_of(plan.steps.iter())
+}
+
+/// `data loss (1), index build (2)`, or `none`.
+pub fn hazard_summary_of<'a>(steps: impl Iterator<Item = &'a Step>) -> String {
+    let counts = hazard_counts(steps);
     if counts.is_empty() {
         "none".to_string()
     } else {
@@ -27,7 +38,8 @@ pub fn hazard_summary_line(plan: &Plan) -> String {
     }
 }
 
-fn step_comment(s: &Step) -> String {
+/// The comment written before a step: its summary and hazards.
+pub fn step_comment(s: &Step) -> String {
     let mut c = format!("-- {}", s.summary);
     for h in &s.hazards {
         let _ = write!(c, "\n--   hazard: {}: {}", h.kind.name(), h.message);

@@ -97,10 +97,22 @@ pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceErr
 
 /// Load a catalog from any source.
 pub fn load(source: &Source, options: &ParseOptions) -> Result<Loaded, SourceError> {
+    load_with(source, options, &mut |_| {})
+}
+
+/// [`load`], telling `progress` what it is doing.
+pub fn load_with(
+    source: &Source,
+    options: &ParseOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Loaded, SourceError> {
     match source {
-        Source::Sql(path) => load_sql(path, options),
+        Source::Sql(path) => {
+            progress(&format!("reading {}", path.display()));
+            load_sql(path, options)
+        }
         Source::Database(url) => {
-            let catalog = introspect::introspect_blocking(url)?;
+            let catalog = introspect::introspect_blocking_with(url, progress)?;
             Ok(Loaded { catalog, diagnostics: Vec::new() })
         }
     }

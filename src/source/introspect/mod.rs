@@ -94,13 +94,19 @@ pub fn error_text(e: &tokio_postgres::Error) -> String {
 
 /// Introspect on a private single-threaded runtime (for callers that are not async).
 pub fn introspect_blocking(url: &str) -> Result<Catalog, IntrospectError> {
+    introspect_blocking_with(url, &mut |_| {})
+}
+
+/// [`introspect_blocking`], telling `progress` what it is reading.
+pub fn introspect_blocking_with(url: &str, progress: &mut dyn FnMut(&str)) -> Result<Catalog, IntrospectError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| IntrospectError::Runtime(e.to_string()))?;
     rt.block_on(async {
+        progress("connecting");
         let client = connect(url).await?;
-        introspect(&client).await
+        introspect_with(&client, progress).await
     })
 }
 
@@ -128,12 +134,23 @@ struct Queries {
     read_as: String,
 }
 
-async fn run(client: &Client, name: &'static str, sql: &'static str) -> Result<Vec<Row>, IntrospectError> {
+async fn run(
+    client: &Client,
+    name: &'static str,
+    sql: &'static str,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<Row>, IntrospectError> {
+    progress(&format!("reading the catalog: {}", name.replace('_', " ")));
     client.query(sql, &[]).await.map_err(|e| IntrospectError::Query { query: name, message: error_text(&e) })
 }
 
 /// Read the catalog of the database `client` is connected to.
 pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
+    introspect_with(client, &mut |_| {}).await
+}
+
+/// [`introspect`], telling `progress` what it is reading.
+pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Result<Catalog, IntrospectError> {
     let q = |e: tokio_postgres::Error| IntrospectError::Query { query: "BEGIN", message: error_text(&e) };
     client
         .batch_execute(
@@ -144,30 +161,38 @@ pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
         .await
         .map_err(q)?;
     let queries = Queries {
-        schemas: run(client, "schemas", include_str!("queries/schemas.sql")).await?,
-        extensions: run(client, "extensions", include_str!("queries/extensions.sql")).await?,
-        types: run(client, "types", include_str!("queries/types.sql")).await?,
-        collations: run(client, "collations", include_str!("queries/collations.sql")).await?,
-        type_attributes: run(client, "type_attributes", include_str!("queries/type_attributes.sql")).await?,
-        domain_constraints: run(client, "domain_constraints", include_str!("queries/domain_constraints.sql")).await?,
-        sequences: run(client, "sequences", include_str!("queries/sequences.sql")).await?,
-        tables: run(client, "tables", include_str!("queries/tables.sql")).await?,
-        columns: run(client, "columns", include_str!("queries/columns.sql")).await?,
-        constraints: run(client, "constraints", include_str!("queries/constraints.sql")).await?,
-        indexes: run(client, "indexes", include_str!("queries/indexes.sql")).await?,
-        views: run(client, "views", include_str!("queries/views.sql")).await?,
-        functions: run(client, "functions", include_str!("queries/functions.sql")).await?,
-        aggregates: run(client, "aggregates", include_str!("queries/aggregates.sql")).await?,
-        triggers: run(client, "triggers", include_str!("queries/triggers.sql")).await?,
-        event_triggers: run(client, "event_triggers", include_str!("queries/event_triggers.sql")).await?,
-        policies: run(client, "policies", include_str!("queries/policies.sql")).await?,
-        default_privileges: run(client, "default_privileges", include_str!("queries/default_privileges.sql")).await?,
-        statistics: run(client, "statistics", include_str!("queries/statistics.sql")).await?,
-        text_search_configs: run(client, "text_search_configs", include_str!("queries/text_search_configs.sql"))
+        schemas: run(client, "schemas", include_str!("queries/schemas.sql"), progress).await?,
+        extensions: run(client, "extensions", include_str!("queries/extensions.sql"), progress).await?,
+        types: run(client, "types", include_str!("queries/types.sql"), progress).await?,
+        collations: run(client, "collations", include_str!("queries/collations.sql"), progress).await?,
+        type_attributes: run(client, "type_attributes", include_str!("queries/type_attributes.sql"), progress).await?,
+        domain_constraints: run(client, "domain_constraints", include_str!("queries/domain_constraints.sql"), progress)
             .await?,
-        read_as: run(client, "current_user", "SELECT current_user::text").await?[0].get(0),
+        sequences: run(client, "sequences", include_str!("queries/sequences.sql"), progress).await?,
+        tables: run(client, "tables", include_str!("queries/tables.sql"), progress).await?,
+        columns: run(client, "columns", include_str!("queries/columns.sql"), progress).await?,
+        constraints: run(client, "constraints", include_str!("queries/constraints.sql"), progress).await?,
+        indexes: run(client, "indexes", include_str!("queries/indexes.sql"), progress).await?,
+        views: run(client, "views", include_str!("queries/views.sql"), progress).await?,
+        functions: run(client, "functions", include_str!("queries/functions.sql"), progress).await?,
+        aggregates: run(client, "aggregates", include_str!("queries/aggregates.sql"), progress).await?,
+        triggers: run(client, "triggers", include_str!("queries/triggers.sql"), progress).await?,
+        event_triggers: run(client, "event_triggers", include_str!("queries/event_triggers.sql"), progress).await?,
+        policies: run(client, "policies", include_str!("queries/policies.sql"), progress).await?,
+        default_privileges: run(client, "default_privileges", include_str!("queries/default_privileges.sql"), progress)
+            .await?,
+        statistics: run(client, "statistics", include_str!("queries/statistics.sql"), progress).await?,
+        text_search_configs: run(
+            client,
+            "text_search_configs",
+            include_str!("queries/text_search_configs.sql"),
+            progress,
+        )
+        .await?,
+        read_as: run(client, "current_user", "SELECT current_user::text", progress).await?[0].get(0),
     };
     client.batch_execute("COMMIT").await.map_err(q)?;
+    progress(&format!("building the model of {} tables", queries.tables.len()));
     build_catalog(&queries)
 }
 

@@ -15,7 +15,7 @@ pub mod build;
 mod interp;
 pub mod naming;
 mod pg_error;
-mod split;
+pub mod split;
 
 use super::diagnostic::{abridge, Diagnostic, Location, Severity};
 use crate::model::Catalog;
@@ -54,6 +54,20 @@ pub fn parse_files(files: &[SqlFile], options: &ParseOptions) -> Result<Parsed, 
     parse_files_onto(Catalog::template(), files, options)
 }
 
+/// Interpret files in order, showing `after_each` the catalog as each file leaves it.
+pub fn parse_files_each(
+    files: &[SqlFile],
+    options: &ParseOptions,
+    after_each: &mut dyn FnMut(usize, &Catalog),
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let mut interp = Interpreter::new(Catalog::template(), options.clone());
+    for (i, f) in files.iter().enumerate() {
+        interp.run_file(f);
+        after_each(i, &interp.catalog);
+    }
+    interp.finish()
+}
+
 /// Interpret files on top of an existing catalog.
 pub fn parse_files_onto(base: Catalog, files: &[SqlFile], options: &ParseOptions) -> Result<Parsed, Vec<Diagnostic>> {
     let mut interp = Interpreter::new(base, options.clone());
@@ -80,7 +94,7 @@ pub fn parse_statement(
     }
 }
 
-pub(crate) fn diagnostic_at(
+pub fn diagnostic_at(
     severity: Severity,
     file: &SqlFile,
     offset: usize,

@@ -1,0 +1,107 @@
+//! `tidemark generate`: replay the migrations, diff them against the schema files and write
+//! the next migration in the directory's layout. Offline; writes nothing when nothing
+//! changed. `tidemark rehash`: accept the migration files as they are into `tidemark.sum`.
+
+use super::project::Project;
+use super::{refuse_data_loss, verify_if_asked, CliError, Outcome, ProjectArgs, VerifyArgs};
+use crate::diff::{diff, DiffOptions};
+use crate::migrations::{self, Header, Layout, SumFile};
+use crate::plan::plan;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// The migration's name (slugified); default: from its first change.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Plan steps that delete data instead of refusing them.
+    #[arg(long)]
+    pub allow_data_loss: bool,
+    /// Print the files that would be written, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RehashArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
+    let project = Project::load(&args.project)?;
+    let dir = project.migrations()?;
+    let problems = dir.integrity();
+    if !problems.is_empty() {
+        let listed: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        return Err(CliError::Refused(format!(
+            "the migrations do not match {}: fix them (or run `tidemark rehash` after review) before generating:\n{}",
+            dir.dir.join("tidemark.sum").display(),
+            listed.join("\n")
+        )));
+    }
+    let from = project.scoped(project.replay(&dir, err)?, dir.layout);
+    let to = project.scoped(project.schema_catalog(err)?, dir.layout);
+    let options = DiffOptions { ignore_owners: project.ignore_owners };
+    let plan = plan(&diff(&from, &to, &options), &from, &to)?;
+    if plan.is_empty() {
+        writeln!(out, "nothing to generate: the migrations in {} produce the schema files", dir.dir.display())?;
+        return Ok(Outcome::Clean);
+    }
+    refuse_data_loss(&plan, args.allow_data_loss)?;
+    if dir.layout == Layout::Drizzle && plan.steps.iter().any(|s| !s.transactional) {
+        return Err(CliError::Refused(
+            "drizzle's migrator runs every pending migration in one transaction, and this plan has steps that cannot \
+             run in one (CREATE INDEX CONCURRENTLY, ...): plan without them (--no-online) or use another layout"
+                .into(),
+        ));
+    }
+    verify_if_asked(&args.verify, &from, &to, &plan, &options, err)?;
+    let down = if dir.layout == Layout::GolangMigrate {
+        Some(crate::plan::plan(&diff(&to, &from, &options), &to, &from)?)
+    } else {
+        None
+    };
+    let slug = args.name.clone().unwrap_or_else(|| default_slug(&plan));
+    let header = Header { from: from.fingerprint(), to: to.fingerprint() };
+    let files = migrations::new_files(&dir, &slug, &plan, down.as_ref(), &header, migrations::now_millis());
+    if args.dry_run {
+        for f in &files {
+            writeln!(out, "--- {} ---\n{}", dir.dir.join(&f.path).display(), f.content)?;
+        }
+        return Ok(Outcome::Changes);
+    }
+    let existed: Vec<bool> = files.iter().map(|f| dir.dir.join(&f.path).exists()).collect();
+    migrations::write_files(&dir.dir, &files)?;
+    let hazards = crate::render::hazard_summary_line(&plan);
+    for (f, existed) in files.iter().zip(existed) {
+        writeln!(out, "{} {}", if existed { "updated" } else { "wrote" }, dir.dir.join(&f.path).display())?;
+    }
+    writeln!(out, "{} statements ({} layout); hazards: {hazards}", plan.steps.len(), dir.layout)?;
+    Ok(Outcome::Clean)
+}
+
+/// A name from the plan: its first change, in words.
+fn default_slug(plan: &crate::plan::Plan) -> String {
+    let first = plan.steps.first().map(|s| s.summary.as_str()).unwrap_or("migration");
+    migrations::slugify(first).chars().take(40).collect::<String>().trim_end_matches('_').to_string()
+}
+
+pub fn rehash(args: RehashArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Outcome, CliError> {
+    let project = Project::load(&args.project)?;
+    let dir = project.migrations()?;
+    let before = dir.integrity();
+    let sum = SumFile::of(&dir.summed_files());
+    let files = vec![migrations::FileWrite { path: "tidemark.sum".into(), content: sum.render() }];
+    migrations::write_files(&dir.dir, &files)?;
+    for p in &before {
+        writeln!(out, "accepted: {p}")?;
+    }
+    writeln!(out, "wrote {} ({} files)", dir.dir.join("tidemark.sum").display(), sum.files.len())?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,90 @@
+//! `tidemark inspect --db URL --out DIR`: a live database written as desired-state SQL files,
+//! checked before returning: the diff from the database to the files is empty.
+
+use super::{CliError, Outcome};
+use crate::diff::{diff, DiffOptions};
+use crate::inspect::{files, InspectOptions};
+use crate::plan::plan;
+use crate::source::parse::ParseOptions;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The database to read (default: $DATABASE_URL).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub db: String,
+    /// The directory to write (created; must be empty unless --force).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace the .sql files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write owners (ALTER ... OWNER TO); files that do not state owners leave them be.
+    #[arg(long)]
+    pub owners: bool,
+    /// Leave these schemas out (repeatable).
+    #[arg(long = "exclude-schema")]
+    pub exclude_schemas: Vec<String>,
+}
+
+pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
+    let mut progress = crate::progress::Progress::stderr();
+    let live = crate::source::introspect::introspect_blocking_with(&args.db, &mut |m| progress.set(m))
+        .map_err(crate::source::SourceError::from)?;
+    let mut live = live.without_runner_tables(false);
+    live.retain_schemas(|s| !args.exclude_schemas.iter().any(|x| x == s));
+    progress.set("writing the files");
+    let written = files(&live, &InspectOptions { owners: args.owners })?;
+    if args.out.is_dir() {
+        let existing: Vec<PathBuf> = std::fs::read_dir(&args.out)?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .collect();
+        let other = std::fs::read_dir(&args.out)?.flatten().count() - existing.len();
+        if !existing.is_empty() || other > 0 {
+            if !args.force || other > 0 {
+                return Err(CliError::Usage(format!(
+                    "{} is not empty{}",
+                    args.out.display(),
+                    if other > 0 { "" } else { " (use --force to replace its .sql files)" }
+                )));
+            }
+            for p in existing {
+                std::fs::remove_file(p)?;
+            }
+        }
+    }
+    std::fs::create_dir_all(&args.out)?;
+    for (name, text) in &written {
+        std::fs::write(args.out.join(name), text)?;
+    }
+    // The files must describe the database exactly.
+    progress.set("checking the files against the database");
+    let loaded = crate::source::load_sql(&args.out, &ParseOptions::default())?;
+    let back = plan(&diff(&live, &loaded.catalog, &DiffOptions::default()), &live, &loaded.catalog)?;
+    progress.clear();
+    for d in loaded.diagnostics.iter().filter(|d| d.severity <= crate::source::diagnostic::Severity::Warning) {
+        writeln!(err, "{d}")?;
+    }
+    if !back.is_empty() {
+        let shown: Vec<String> = back.steps.iter().take(20).map(|s| format!("  {};", s.sql)).collect();
+        return Err(CliError::Refused(format!(
+            "the files written to {} do not describe the database exactly (a tidemark bug; please report it):\n{}",
+            args.out.display(),
+            shown.join("\n")
+        )));
+    }
+    writeln!(
+        out,
+        "wrote {} files to {} ({} tables, {} views, {} functions); the diff from the database to them is empty",
+        written.len(),
+        args.out.display(),
+        live.tables.len(),
+        live.views.len(),
+        live.functions.len()
+    )?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,178 @@
+//! `tidemark.toml`: where the schema files and migrations are, which layout the migrations
+//! use, which environment variable holds the database URL, which schemas to compare, and
+//! rename hints. Every setting is also a flag; flags win. Without a file the defaults are
+//! `schema/`, `migrations/` and the plain layout.
+//!
+//! ```toml
+//! schema = ["schema"]              # files or directories, read in this order
+//! migrations = "migrations"
+//! layout = "plain"                 # plain | drizzle | prisma | golang-migrate
+//! database_url_env = "DATABASE_URL"
+//! search_path = ["$user", "public"]
+//! include_schemas = []             # empty: every schema
+//! exclude_schemas = ["audit"]
+//!
+//! [renames]                        # old name = new name
+//! "public.users.name" = "full_name"
+//! ```
+
+use crate::migrations::Layout;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "tidemark.toml";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub schema: Vec<PathBuf>,
+    pub migrations: PathBuf,
+    /// `None`: detected from the migrations directory (plain when it is empty).
+    pub layout: Option<Layout>,
+    pub database_url_env: String,
+    pub search_path: Vec<String>,
+    pub include_schemas: Vec<String>,
+    pub exclude_schemas: Vec<String>,
+    /// Declared renames: `schema.table` → new table name, `schema.table.column` → new column
+    /// name.
+    pub renames: BTreeMap<String, String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            schema: vec![PathBuf::from("schema")],
+            migrations: PathBuf::from("migrations"),
+            layout: None,
+            database_url_env: "DATABASE_URL".into(),
+            search_path: vec!["$user".into(), "public".into()],
+            include_schemas: Vec::new(),
+            exclude_schemas: Vec::new(),
+            renames: BTreeMap::new(),
+        }
+    }
+}
+
+/// The file as written: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    schema: Option<OneOrMany>,
+    migrations: Option<PathBuf>,
+    layout: Option<String>,
+    database_url_env: Option<String>,
+    search_path: Option<Vec<String>>,
+    include_schemas: Option<Vec<String>>,
+    exclude_schemas: Option<Vec<String>>,
+    renames: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("cannot read {path}: {message}")]
+    Io { path: String, message: String },
+}
+
+impl Config {
+    /// Read `path`, or `./tidemark.toml` when `path` is `None` and it exists; relative paths in
+    /// the file are relative to the file's directory.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None if Path::new(FILE_NAME).is_file() => PathBuf::from(FILE_NAME),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError::Io { path: path.display().to_string(), message: e.to_string() })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::parse(&text, &base)
+            .map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })
+    }
+
+    /// A config file's text; `base` is the directory relative paths start from.
+    pub fn parse(text: &str, base: &Path) -> Result<Config, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut c = Config::default();
+        let rel = |p: PathBuf| if p.is_absolute() || base.as_os_str().is_empty() { p } else { base.join(p) };
+        if let Some(s) = raw.schema {
+            c.schema = match s {
+                OneOrMany::One(p) => vec![rel(p)],
+                OneOrMany::Many(v) => v.into_iter().map(rel).collect(),
+            };
+        } else {
+            c.schema = c.schema.into_iter().map(rel).collect();
+        }
+        c.migrations = rel(raw.migrations.unwrap_or(c.migrations));
+        if let Some(l) = raw.layout {
+            c.layout = Some(l.parse()?);
+        }
+        if let Some(v) = raw.database_url_env {
+            c.database_url_env = v;
+        }
+        if let Some(v) = raw.search_path {
+            c.search_path = v;
+        }
+        c.include_schemas = raw.include_schemas.unwrap_or_default();
+        c.exclude_schemas = raw.exclude_schemas.unwrap_or_default();
+        c.renames = raw.renames.unwrap_or_default();
+        Ok(c)
+    }
+
+    /// The database URL from the environment variable the config names.
+    pub fn database_url_from_env(&self) -> Option<String> {
+        std::env::var(&self.database_url_env).ok().filter(|v| !v.is_empty())
+    }
+
+    /// Whether objects of `schema` are compared.
+    pub fn compares_schema(&self, schema: &str) -> bool {
+        (self.include_schemas.is_empty() || self.include_schemas.iter().any(|s| s == schema))
+            && !self.exclude_schemas.iter().any(|s| s == schema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_setting() {
+        let c = Config::parse(
+            r#"
+            schema = ["db/schema", "db/functions"]
+            migrations = "db/migrations"
+            layout = "drizzle"
+            database_url_env = "APP_DB"
+            search_path = ["app", "public"]
+            exclude_schemas = ["audit"]
+            [renames]
+            "public.users.name" = "full_name"
+            "#,
+            Path::new("proj"),
+        )
+        .unwrap();
+        assert_eq!(c.schema, vec![PathBuf::from("proj/db/schema"), PathBuf::from("proj/db/functions")]);
+        assert_eq!(c.migrations, PathBuf::from("proj/db/migrations"));
+        assert_eq!(c.layout, Some(Layout::Drizzle));
+        assert_eq!(c.database_url_env, "APP_DB");
+        assert!(!c.compares_schema("audit") && c.compares_schema("public"));
+        assert_eq!(c.renames["public.users.name"], "full_name");
+    }
+
+    #[test]
+    fn defaults_without_a_file_and_errors_name_the_key() {
+        assert_eq!(Config::parse("", Path::new("")).unwrap(), Config::default());
+        let e = Config::parse("layot = \"plain\"", Path::new("")).unwrap_err();
+        assert!(e.contains("layot"), "{e}");
+        let e = Config::parse("layout = \"flyway\"", Path::new("")).unwrap_err();
+        assert!(e.contains("flyway"), "{e}");
+    }
+}
