@@ -32,6 +32,12 @@ pub struct ExprContext<'a> {
 }
 
 pub fn expr(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
+    let mut has_subquery = false;
+    visit(node, &mut |n| has_subquery |= matches!(n.node, Some(N::SubLink(_))));
+    if has_subquery {
+        // Subqueries name relations and correlate columns: the query normalizer's work.
+        return super::query::expression(node, cx);
+    }
     let mut resolved = node.clone();
     let mut refs = BTreeSet::new();
     resolve(&mut resolved, cx, &mut refs)?;

@@ -18,7 +18,7 @@ use super::colname::figure_colname;
 use super::expr::{self, ExprContext};
 use super::walk::rewrite;
 use super::Scope;
-use crate::model::{ObjectRef, QualifiedName, Query, TypeRef};
+use crate::model::{Expr, ObjectRef, QualifiedName, Query, TypeRef};
 use pg_query::protobuf::a_const::Val;
 use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb, Node, SetOperation};
@@ -82,6 +82,27 @@ fn analyze(node: &Node, scope: &Scope, names: &[String], root: &Frame) -> Result
     canonicalize(&mut key_tree);
     let key = deparse(&key_tree)?;
     Ok(Analyzed { query: Query { sql, key, refs }, columns })
+}
+
+/// An expression holding subqueries (a policy's `USING (EXISTS (SELECT ...))`, a CHECK
+/// calling a subquery-free function is the plain [`expr`] path): relations in its subqueries are
+/// qualified, and its comparison form drops column qualifiers like a view's, with the
+/// expression's table as the outermost level so correlated columns resolve.
+pub fn expression(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
+    let scope = &cx.scope;
+    let mut refs = BTreeSet::new();
+    let mut resolved = node.clone();
+    qualify(&mut resolved, scope, &mut refs)?;
+    let sql = expr::deparse_expr(&resolved)?;
+    let mut frame = Frame::root();
+    if let Some(table) = cx.table {
+        frame.rels.push(Rel { alias: table.name.clone(), relation: Some(table.clone()), columns: scope.columns_of(table) });
+    }
+    let mut key_tree = resolved;
+    walk_expr(&mut key_tree, scope, &frame, &BTreeMap::new(), &mut refs)?;
+    canonicalize(&mut key_tree);
+    let key = expr::deparse_expr(&key_tree)?;
+    Ok(Expr { sql, key, refs })
 }
 
 /// Deparse a statement node.
