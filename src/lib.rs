@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod hazard;
 pub mod inspect;
 pub mod migrations;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod pgserver;
 pub mod plan;
 pub mod progress;
 pub mod render;
+pub mod review;
 pub mod runner;
 pub mod source;
 pub mod verify;

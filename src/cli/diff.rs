@@ -2,7 +2,7 @@
 
 use super::{refuse_data_loss, verify_if_asked, CliError, Outcome, VerifyArgs};
 use crate::diff::{diff, DiffOptions};
-use crate::plan::plan;
+use crate::plan::plan_with;
 use crate::render;
 use crate::source::parse::ParseOptions;
 use crate::source::{load_with, Source};
@@ -31,6 +31,8 @@ pub struct DiffArgs {
     pub ignore_owners: bool,
     #[command(flatten)]
     pub verify: VerifyArgs,
+    #[command(flatten)]
+    pub plan: super::PlanArgs,
 }
 
 fn print_diagnostics(
@@ -53,7 +55,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     print_diagnostics(err, &to.diagnostics)?;
     let (from, to) = (from.catalog.without_runner_tables(false), to.catalog.without_runner_tables(false));
     let diff_options = DiffOptions { ignore_owners: args.ignore_owners };
-    let plan = plan(&diff(&from, &to, &diff_options), &from, &to)?;
+    let plan = plan_with(&diff(&from, &to, &diff_options), &from, &to, &args.plan.options())?;
     refuse_data_loss(&plan, args.allow_data_loss)?;
     if plan.is_empty() {
         writeln!(err, "-- no changes")?;

@@ -6,7 +6,7 @@ use super::project::Project;
 use super::{refuse_data_loss, verify_if_asked, CliError, Outcome, ProjectArgs, VerifyArgs};
 use crate::diff::{diff, DiffOptions};
 use crate::migrations::{self, Header, Layout, SumFile};
-use crate::plan::plan;
+use crate::plan::plan_with;
 use clap::Args;
 use std::io::Write;
 
@@ -23,6 +23,8 @@ pub struct GenerateArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub verify: VerifyArgs,
+    #[command(flatten)]
+    pub plan: super::PlanArgs,
     #[command(flatten)]
     pub project: ProjectArgs,
 }
@@ -48,22 +50,34 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     let from = project.scoped(project.replay(&dir, err)?, dir.layout);
     let to = project.scoped(project.schema_catalog(err)?, dir.layout);
     let options = DiffOptions { ignore_owners: project.ignore_owners };
-    let plan = plan(&diff(&from, &to, &options), &from, &to)?;
+    let mut plan_options = args.plan.options();
+    if dir.layout == Layout::Drizzle && plan_options.online {
+        // Drizzle's migrator runs every pending migration in one transaction: CONCURRENTLY
+        // cannot run there, and a VALIDATE in the same transaction as its ADD gains nothing.
+        writeln!(
+            err,
+            "note: drizzle runs all pending migrations in one transaction: writing plain DDL (no online forms)"
+        )?;
+        plan_options = crate::plan::PlanOptions { online: false, ..plan_options };
+    }
+    let plan = plan_with(&diff(&from, &to, &options), &from, &to, &plan_options)?;
     if plan.is_empty() {
         writeln!(out, "nothing to generate: the migrations in {} produce the schema files", dir.dir.display())?;
         return Ok(Outcome::Clean);
     }
     refuse_data_loss(&plan, args.allow_data_loss)?;
-    if dir.layout == Layout::Drizzle && plan.steps.iter().any(|s| !s.transactional) {
-        return Err(CliError::Refused(
-            "drizzle's migrator runs every pending migration in one transaction, and this plan has steps that cannot \
-             run in one (CREATE INDEX CONCURRENTLY, ...): plan without them (--no-online) or use another layout"
-                .into(),
-        ));
+    let outside: Vec<String> =
+        plan.steps.iter().filter(|s| !s.transactional).map(|s| format!("  {};", s.sql)).collect();
+    if dir.layout == Layout::Drizzle && !outside.is_empty() {
+        return Err(CliError::Refused(format!(
+            "drizzle's migrator runs every pending migration in one transaction, and this plan has statements that \
+             cannot run in one:\n{}\nmake this change outside drizzle's migrator, or use another layout (plain, prisma, golang-migrate)",
+            outside.join("\n")
+        )));
     }
     verify_if_asked(&args.verify, &from, &to, &plan, &options, err)?;
     let down = if dir.layout == Layout::GolangMigrate {
-        Some(crate::plan::plan(&diff(&to, &from, &options), &to, &from)?)
+        Some(plan_with(&diff(&to, &from, &options), &to, &from, &plan_options)?)
     } else {
         None
     };

@@ -406,14 +406,16 @@ fn timestamp14(millis: i64) -> String {
     format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-/// The steps of a plan cut into migrations: runs of transactional steps, and each
-/// non-transactional step alone (a file of one statement runs outside a transaction under
+/// The steps of a plan cut into migrations: runs of transactional steps (a step that needs a
+/// fresh transaction starts a new run), and each non-transactional step alone (a file of one statement runs outside a transaction under
 /// every runner that can run it at all).
 pub fn split_steps(plan: &Plan) -> Vec<Vec<&Step>> {
     let mut out: Vec<Vec<&Step>> = Vec::new();
     for s in &plan.steps {
         match out.last_mut() {
-            Some(group) if s.transactional && group.last().is_some_and(|l| l.transactional) => group.push(s),
+            Some(group) if s.transactional && !s.fresh_transaction && group.last().is_some_and(|l| l.transactional) => {
+                group.push(s)
+            }
             _ => out.push(vec![s]),
         }
     }

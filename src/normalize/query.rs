@@ -96,7 +96,11 @@ pub fn expression(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
     let sql = expr::deparse_expr(&resolved)?;
     let mut frame = Frame::root();
     if let Some(table) = cx.table {
-        frame.rels.push(Rel { alias: table.name.clone(), relation: Some(table.clone()), columns: scope.columns_of(table) });
+        frame.rels.push(Rel {
+            alias: table.name.clone(),
+            relation: Some(table.clone()),
+            columns: scope.columns_of(table),
+        });
     }
     let mut key_tree = resolved;
     walk_expr(&mut key_tree, scope, &frame, &BTreeMap::new(), &mut refs)?;

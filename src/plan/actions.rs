@@ -8,7 +8,7 @@ use super::step::{HazardKind as H, LockLevel as L, Step};
 use crate::diff::{columns_of_type, Change, DomainChange, EnumPosition};
 use crate::model::{
     quote_ident as q, quote_literal, AclKind, Catalog, ConstraintKind, DepKind, Dependency, Grantee, ObjectRef,
-    Privilege, QualifiedName, TypeBase, TypeKind,
+    Privilege, QualifiedName, TypeKind,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -56,6 +56,25 @@ pub struct Cx<'a> {
     pub new_deps: &'a DepIndex,
     /// Foreign keys dropped by their own step before their table is dropped.
     pub dropped_separately: &'a BTreeSet<ObjectRef>,
+    /// Online-safe forms for tables that exist before and after the plan.
+    pub online: bool,
+}
+
+impl Cx<'_> {
+    /// A table others are using: it exists before the plan and is kept (not created, not
+    /// recreated by the plan as a new kind of table).
+    fn existing(&self, table: &QualifiedName) -> bool {
+        match (self.from.tables.get(table), self.to.tables.get(table)) {
+            (Some(a), Some(b)) => a.partition_key.is_some() == b.partition_key.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Whether the online form applies to a table (CONCURRENTLY is refused on partitioned
+    /// tables).
+    fn online_for(&self, table: &QualifiedName) -> bool {
+        self.online && self.existing(table) && self.from.tables.get(table).is_some_and(|t| t.partition_key.is_none())
+    }
 }
 
 impl Action {
@@ -156,49 +175,6 @@ fn owned_sequences(cat: &Catalog, t: &QualifiedName, c: Option<&str>) -> Vec<Obj
         .filter(|s| s.owned_by.as_ref().is_some_and(|(ot, oc)| ot == t && c.is_none_or(|c| c == oc)))
         .map(|s| ObjectRef::Sequence(s.name.clone()))
         .collect()
-}
-
-/// Whether converting a column from one type to another can lose data silently (rounding,
-/// truncation) rather than keep it or fail.
-fn lossy_conversion(from: &crate::model::TypeRef, to: &crate::model::TypeRef) -> bool {
-    use TypeBase::Builtin;
-    if from.array != to.array {
-        return true;
-    }
-    let widening_mod = |a: &str, b: &str| -> bool {
-        let nums = |m: &str| {
-            m.trim_matches(|c| c == '(' || c == ')')
-                .split(',')
-                .filter_map(|x| x.trim().parse::<i64>().ok())
-                .collect::<Vec<_>>()
-        };
-        match (nums(a).as_slice(), nums(b).as_slice()) {
-            (_, []) => true,
-            ([x], [y]) => y >= x,
-            ([p1, s1], [p2, s2]) => s2 >= s1 && p2 - s2 >= p1 - s1,
-            _ => false,
-        }
-    };
-    match (&from.base, &to.base) {
-        (a, b) if a == b => !widening_mod(&from.modifier, &to.modifier),
-        (Builtin(a), Builtin(b)) => {
-            let order = ["smallint", "integer", "bigint", "numeric"];
-            let rank = |x: &str| order.iter().position(|o| *o == x);
-            let text_like = ["text", "character varying"];
-            match (rank(a), rank(b)) {
-                (Some(i), Some(j)) => j < i || (b == "numeric" && !to.modifier.is_empty()),
-                _ => {
-                    let lossless = (text_like.contains(&b.as_str()) && to.modifier.is_empty())
-                        || (a == "real" && b == "double precision")
-                        || (a == "character varying" && b == "text")
-                        || (a == "date" && b.starts_with("timestamp"))
-                        || (a.starts_with("timestamp") && b.starts_with("timestamp"));
-                    !lossless
-                }
-            }
-        }
-        _ => true,
-    }
 }
 
 pub fn action(change: &Change, cx: &Cx) -> Action {
@@ -461,16 +437,20 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             if let Some(u) = using {
                 clause.push_str(&format!(" USING {u}"));
             }
-            let mut step = st(alter_table(table, clause)).lock(L::AccessExclusive).hazard(
-                H::TableRewrite,
-                format!(
-                    "changing {} from {} to {} may rewrite the table and rebuild its indexes",
-                    q(column),
-                    from.ty,
-                    to.ty
-                ),
-            );
-            if lossy_conversion(&from.ty, &to.ty) {
+            let cost = super::typechange::classify(&from.ty, &to.ty);
+            let mut step = st(alter_table(table, clause)).lock(L::AccessExclusive);
+            if cost.rewrites || using.is_some() {
+                step = step.hazard(
+                    H::TableRewrite,
+                    format!(
+                        "changing {} from {} to {} rewrites the table and rebuilds its indexes",
+                        q(column),
+                        from.ty,
+                        to.ty
+                    ),
+                );
+            }
+            if cost.lossy {
                 step = step
                     .hazard(H::DataLoss, format!("converting {} to {} may truncate or round values", from.ty, to.ty));
             }
@@ -517,13 +497,36 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::DropDefault { table, column, .. } => Action::new(rank(DROP, 12, format!("{table}.{column}")))
             .step(st(alter_table(table, format!("ALTER COLUMN {} DROP DEFAULT", q(column)))).lock(L::AccessExclusive))
             .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
-        Change::SetNotNull { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
-            .step(
-                st(alter_table(table, format!("ALTER COLUMN {} SET NOT NULL", q(column))))
-                    .lock(L::AccessExclusive)
-                    .hazard(H::ValidationScan, "the whole table is scanned for NULLs while writes are blocked"),
-            )
-            .require([col(table, column)]),
+        Change::SetNotNull { table, column } if cx.online && cx.existing(table) => {
+            // A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan; the CHECK is
+            // validated under a lock that lets writes through.
+            let check = q(&format!("{}_{}_not_null", table.name, column));
+            let on = |s: String| st(alter_table(table, s));
+            Action::new(rank(ALTER, 8, format!("{table}.{column}")))
+                .step(
+                    on(format!("ADD CONSTRAINT {check} CHECK ({} IS NOT NULL) NOT VALID", q(column)))
+                        .lock(L::AccessExclusive),
+                )
+                .step(
+                    on(format!("VALIDATE CONSTRAINT {check}"))
+                        .lock(L::ShareUpdateExclusive)
+                        .fresh_transaction()
+                        .hazard(H::FailsOnExistingData, format!("fails if a row has {} NULL", q(column))),
+                )
+                .step(on(format!("ALTER COLUMN {} SET NOT NULL", q(column))).lock(L::AccessExclusive))
+                .step(on(format!("DROP CONSTRAINT {check}")).lock(L::AccessExclusive))
+                .require([col(table, column)])
+        }
+        Change::SetNotNull { table, column } => {
+            let mut step =
+                st(alter_table(table, format!("ALTER COLUMN {} SET NOT NULL", q(column)))).lock(L::AccessExclusive);
+            if cx.existing(table) {
+                step = step
+                    .hazard(H::ValidationScan, "the whole table is scanned for NULLs while writes are blocked")
+                    .hazard(H::FailsOnExistingData, format!("fails if a row has {} NULL", q(column)));
+            }
+            Action::new(rank(ALTER, 8, format!("{table}.{column}"))).step(step).require([col(table, column)])
+        }
         Change::DropNotNull { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
             .step(st(alter_table(table, format!("ALTER COLUMN {} DROP NOT NULL", q(column)))).lock(L::AccessExclusive))
             .require([col(table, column)]),
@@ -643,6 +646,27 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     _ => L::AccessExclusive,
                 });
             let new_table = !cx.from.tables.contains_key(table);
+            let validate_later = cx.online
+                && cx.existing(table)
+                && constraint.validated
+                && matches!(constraint.kind, ConstraintKind::Check { .. } | ConstraintKind::ForeignKey(_));
+            if validate_later {
+                // NOT VALID now (a brief lock), VALIDATE after (writes go on during the scan).
+                let mut unvalidated = constraint.clone();
+                unvalidated.validated = false;
+                let def = sql::constraint_definition(&unvalidated);
+                let step = st(alter_table(table, format!("ADD CONSTRAINT {} {def}", q(&constraint.name))))
+                    .lock(step.lock.unwrap_or(L::AccessExclusive));
+                let validate = st(alter_table(table, format!("VALIDATE CONSTRAINT {}", q(&constraint.name))))
+                    .lock(L::ShareUpdateExclusive)
+                    .fresh_transaction()
+                    .hazard(H::FailsOnExistingData, "fails if an existing row violates the constraint");
+                let rank_kind = if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) { 8 } else { 7 };
+                return Action::new(rank(CREATE, rank_kind, format!("{table}.{}", constraint.name)))
+                    .step(step)
+                    .step(validate)
+                    .provide([me], cx);
+            }
             if !new_table {
                 step = match &constraint.kind {
                     ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) | ConstraintKind::Exclude(_) => {
@@ -678,6 +702,13 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 .require([ObjectRef::Constraint(table.clone(), name.clone())])
         }
 
+        Change::CreateIndex(i) if cx.online_for(&i.table) => {
+            let step = st(sql::create_index(i, true)).lock(L::ShareUpdateExclusive).non_transactional().hazard(
+                H::NonTransactional,
+                "CREATE INDEX CONCURRENTLY runs outside a transaction; if it fails, drop the INVALID index it leaves and run it again",
+            );
+            Action::new(rank(CREATE, 7, &i.name)).step(step).provide([ObjectRef::Index(i.name.clone())], cx)
+        }
         Change::CreateIndex(i) => {
             let mut step = st(sql::create_index(i, false)).lock(L::Share);
             if cx.from.tables.contains_key(&i.table) {
@@ -685,9 +716,22 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             }
             Action::new(rank(CREATE, 7, &i.name)).step(step).provide([ObjectRef::Index(i.name.clone())], cx)
         }
-        Change::DropIndex(i) => Action::new(rank(DROP, 11, &i.name))
-            .step(st(format!("DROP INDEX {}", i.name)).lock(L::AccessExclusive))
+        Change::DropIndex(i) if cx.online_for(&i.table) => Action::new(rank(DROP, 11, &i.name))
+            .step(
+                st(format!("DROP INDEX CONCURRENTLY {}", i.name))
+                    .lock(L::ShareUpdateExclusive)
+                    .non_transactional()
+                    .hazard(H::NonTransactional, "DROP INDEX CONCURRENTLY runs outside a transaction"),
+            )
             .remove([ObjectRef::Index(i.name.clone())], cx),
+        Change::DropIndex(i) => {
+            let mut step = st(format!("DROP INDEX {}", i.name)).lock(L::AccessExclusive);
+            if cx.existing(&i.table) {
+                step =
+                    step.hazard(H::AccessExclusiveLock, "dropping the index locks its table against reads and writes");
+            }
+            Action::new(rank(DROP, 11, &i.name)).step(step).remove([ObjectRef::Index(i.name.clone())], cx)
+        }
         Change::SetIndexOptions { name, set, reset } => {
             let mut a = Action::new(rank(ALTER, 10, name)).require([ObjectRef::Index(name.clone())]);
             if !set.is_empty() {

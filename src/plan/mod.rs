@@ -8,12 +8,13 @@ mod actions;
 mod graph;
 pub mod sql;
 pub mod step;
+pub mod typechange;
 
 pub use graph::CycleError;
-pub use step::{Hazard, HazardKind, LockLevel, Step};
+pub use step::{Hazard, HazardKind, LockLevel, Severity, Step};
 
 use crate::diff::Change;
-use crate::model::{Catalog, ObjectRef};
+use crate::model::{Catalog, ObjectRef, QualifiedName};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -40,8 +41,39 @@ impl Plan {
     }
 }
 
-/// Order `changes` (from `diff(from, to)`) into a plan.
+/// How plans are written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Online-safe forms on tables that exist before and after the plan: indexes built and
+    /// dropped CONCURRENTLY, CHECK and FOREIGN KEY constraints added NOT VALID then validated,
+    /// SET NOT NULL through a validated CHECK.
+    pub online: bool,
+    /// `SET lock_timeout` before the first statement that locks an existing table.
+    pub lock_timeout: Option<String>,
+    /// `SET statement_timeout` likewise.
+    pub statement_timeout: Option<String>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions { online: true, lock_timeout: Some("5s".into()), statement_timeout: None }
+    }
+}
+
+impl PlanOptions {
+    /// Plain DDL: no online forms, no timeouts (`--no-online`; also what `inspect` writes).
+    pub fn offline() -> Self {
+        PlanOptions { online: false, lock_timeout: None, statement_timeout: None }
+    }
+}
+
+/// Order `changes` (from `diff(from, to)`) into a plan, with the default options.
 pub fn plan(changes: &[Change], from: &Catalog, to: &Catalog) -> Result<Plan, CycleError> {
+    plan_with(changes, from, to, &PlanOptions::default())
+}
+
+/// Order `changes` (from `diff(from, to)`) into a plan.
+pub fn plan_with(changes: &[Change], from: &Catalog, to: &Catalog, options: &PlanOptions) -> Result<Plan, CycleError> {
     let old_deps = actions::DepIndex::new(from);
     let new_deps = actions::DepIndex::new(to);
     let dropped_separately: BTreeSet<ObjectRef> = changes
@@ -53,8 +85,14 @@ pub fn plan(changes: &[Change], from: &Catalog, to: &Catalog) -> Result<Plan, Cy
             _ => None,
         })
         .collect();
-    let cx =
-        actions::Cx { from, to, old_deps: &old_deps, new_deps: &new_deps, dropped_separately: &dropped_separately };
+    let cx = actions::Cx {
+        from,
+        to,
+        old_deps: &old_deps,
+        new_deps: &new_deps,
+        dropped_separately: &dropped_separately,
+        online: options.online,
+    };
     let actions: Vec<actions::Action> = changes
         .iter()
         .map(|c| {
@@ -102,6 +140,31 @@ pub fn plan(changes: &[Change], from: &Catalog, to: &Catalog) -> Result<Plan, Cy
     }
     let creates_functions =
         changes.iter().any(|c| matches!(c, Change::CreateFunction(_) | Change::ReplaceFunction { .. }));
-    let preamble = if creates_functions { vec!["SET check_function_bodies = off".to_string()] } else { Vec::new() };
+    let mut preamble = Vec::new();
+    // Timeouts only where a statement waits for a table others use.
+    let table_of = |o: &ObjectRef| -> Option<QualifiedName> {
+        match o {
+            ObjectRef::Index(i) => from.indexes.get(i).or_else(|| to.indexes.get(i)).map(|i| i.table.clone()),
+            other => other.table().cloned(),
+        }
+    };
+    let locks_existing = steps.iter().any(|s| {
+        s.lock.is_some()
+            && s.object
+                .as_ref()
+                .and_then(table_of)
+                .is_some_and(|t| from.tables.contains_key(&t) && to.tables.contains_key(&t))
+    });
+    if locks_existing {
+        if let Some(t) = &options.lock_timeout {
+            preamble.push(format!("SET lock_timeout = {}", crate::model::quote_literal(t)));
+        }
+        if let Some(t) = &options.statement_timeout {
+            preamble.push(format!("SET statement_timeout = {}", crate::model::quote_literal(t)));
+        }
+    }
+    if creates_functions {
+        preamble.push("SET check_function_bodies = off".to_string());
+    }
     Ok(Plan { preamble, steps, after })
 }
