@@ -8,6 +8,7 @@ mod diff;
 mod generate;
 mod inspect;
 mod project;
+mod review;
 
 use crate::migrations::Layout;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -35,6 +36,10 @@ pub enum Command {
     Status(database::StatusArgs),
     /// Write a database's schema as SQL files (the desired state to start from).
     Inspect(inspect::InspectArgs),
+    /// Report, per statement of migration SQL, its lock, rewrite, data loss and the safer form.
+    Review(review::ReviewArgs),
+    /// Print the documentation of every hazard (Markdown).
+    Hazards(review::HazardsArgs),
     /// Rewrite tidemark.sum from the migration files as they are (after reviewing an edit).
     Rehash(generate::RehashArgs),
 }
@@ -99,6 +104,35 @@ pub struct VerifyArgs {
     pub dev_url: Option<String>,
 }
 
+/// How plans are written, shared by `diff` and `generate`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PlanArgs {
+    /// Plain DDL even on tables in use: no CONCURRENTLY, no NOT VALID + VALIDATE, no
+    /// timeouts.
+    #[arg(long)]
+    pub no_online: bool,
+    /// The lock_timeout set before statements that lock existing tables (`off`: none).
+    #[arg(long, default_value = "5s")]
+    pub lock_timeout: String,
+    /// The statement_timeout set likewise (default: none).
+    #[arg(long)]
+    pub statement_timeout: Option<String>,
+}
+
+impl PlanArgs {
+    pub fn options(&self) -> crate::plan::PlanOptions {
+        if self.no_online {
+            return crate::plan::PlanOptions::offline();
+        }
+        let setting = |v: &str| (v != "off" && !v.is_empty()).then(|| v.to_string());
+        crate::plan::PlanOptions {
+            online: true,
+            lock_timeout: setting(&self.lock_timeout),
+            statement_timeout: self.statement_timeout.as_deref().and_then(setting),
+        }
+    }
+}
+
 /// What a command ends with, mapped to the exit code by `main`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -139,6 +173,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome
         Command::Status(args) => database::status(args, out, err),
         Command::Inspect(args) => inspect::run(args, out, err),
         Command::Rehash(args) => generate::rehash(args, out, err),
+        Command::Review(args) => review::run(args, out, err),
+        Command::Hazards(args) => review::hazards(args, out),
     }
 }
 

@@ -2,6 +2,7 @@
 //! hazards. No timestamps, no random names: the same plan renders to the same bytes.
 
 pub mod check;
+pub mod review;
 
 use crate::plan::{HazardKind, Plan, Step};
 use std::collections::BTreeMap;

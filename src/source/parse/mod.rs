@@ -19,7 +19,7 @@ pub mod split;
 
 use super::diagnostic::{abridge, Diagnostic, Location, Severity};
 use crate::model::Catalog;
-pub use interp::Interpreter;
+pub use interp::{Interpreter, RecordedStatement};
 pub use split::line_col;
 
 /// One SQL file: a display name (its path) and its text.

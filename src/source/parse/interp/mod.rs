@@ -85,6 +85,22 @@ pub struct Interpreter {
     diagnostics: Vec<Diagnostic>,
     current: Option<Current>,
     include_depth: usize,
+    /// When set, every statement run is recorded here (`review` reads them).
+    recorded: Option<Vec<RecordedStatement>>,
+}
+
+/// A statement as the interpreter met it: where it is, its tree, and the session's
+/// search_path when it ran.
+#[derive(Clone, Debug)]
+pub struct RecordedStatement {
+    pub file: String,
+    /// Byte offset of the statement in its file.
+    pub offset: usize,
+    pub text: String,
+    pub node: pb::Node,
+    pub search_path: Vec<String>,
+    /// Whether the interpreter failed on it (an error diagnostic names why).
+    pub failed: bool,
 }
 
 const MAX_ERRORS: usize = 50;
@@ -92,7 +108,7 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 
 impl Interpreter {
     pub fn new(catalog: Catalog, options: ParseOptions) -> Self {
-        Interpreter { catalog, options, diagnostics: Vec::new(), current: None, include_depth: 0 }
+        Interpreter { catalog, options, diagnostics: Vec::new(), current: None, include_depth: 0, recorded: None }
     }
 
     pub fn finish(self) -> Result<Parsed, Vec<Diagnostic>> {
@@ -105,6 +121,24 @@ impl Interpreter {
 
     fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// The catalog as the statements run so far leave it.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The diagnostics so far.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Run one file in a fresh session, returning its statements as they ran (including those
+    /// of files it includes).
+    pub fn run_file_recording(&mut self, file: &SqlFile) -> Vec<RecordedStatement> {
+        self.recorded = Some(Vec::new());
+        self.run_file(file);
+        self.recorded.take().unwrap_or_default()
     }
 
     /// Run one file in a fresh session.
@@ -160,9 +194,21 @@ impl Interpreter {
             };
             let stmt_offset = raw.stmt_location.max(0) as usize;
             let before = self.default_acl_targets();
+            let search_path = self.recorded.as_ref().map(|_| session.search_path.clone());
             let result = self.apply(node, session);
             if let Some(before) = before {
                 self.apply_default_privileges(&before);
+            }
+            if let (Some(recorded), Some(search_path)) = (self.recorded.as_mut(), search_path) {
+                let len = if raw.stmt_len > 0 { raw.stmt_len as usize } else { text.len() - stmt_offset };
+                recorded.push(RecordedStatement {
+                    file: file.name.clone(),
+                    offset: offset + stmt_offset,
+                    text: text.get(stmt_offset..stmt_offset + len).unwrap_or(text).trim().to_string(),
+                    node: pb::Node { node: Some(node.clone()) },
+                    search_path,
+                    failed: result.is_err(),
+                });
             }
             if let Err(e) = result {
                 self.diagnostics.push(diagnostic_at(
