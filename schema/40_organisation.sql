@@ -38,8 +38,12 @@ CREATE TABLE athletes (
     gender gender NOT NULL,
     nationality country_code REFERENCES countries,
     licence_number text UNIQUE,
+    licence_expires_on date,
     updated_at timestamptz NOT NULL DEFAULT now(),
-    CHECK (born_on > '1900-01-01')
+    CHECK (born_on > '1900-01-01'),
+    CONSTRAINT athletes_licence_expiry_needs_licence CHECK (licence_expires_on IS NULL OR licence_number IS NOT NULL)
 );
 CREATE INDEX athletes_name ON athletes (lower(last_name), lower(first_name));
 CREATE INDEX athletes_club ON athletes (club_id) WHERE club_id IS NOT NULL;
+-- Renewal reminders look up licences by expiry.
+CREATE INDEX athletes_licence_expiry ON athletes (licence_expires_on) WHERE licence_expires_on IS NOT NULL;
