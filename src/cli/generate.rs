@@ -77,7 +77,10 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
     }
     verify_if_asked(&args.verify, &from, &to, &plan, &options, err)?;
     let down = if dir.layout == Layout::GolangMigrate {
-        Some(plan_with(&diff(&to, &from, &options), &to, &from, &plan_options)?)
+        // golang-migrate runs a file as one multi-statement string (one implicit transaction),
+        // and the whole generation's down is one file: no CONCURRENTLY there.
+        let down_options = crate::plan::PlanOptions { online: false, ..plan_options.clone() };
+        Some(plan_with(&diff(&to, &from, &options), &to, &from, &down_options)?)
     } else {
         None
     };
