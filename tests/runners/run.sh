@@ -147,7 +147,7 @@ const schema = url.searchParams.get("schema");
 url.searchParams.delete("schema");
 
 // One connection, like the native engine (the adapter otherwise uses a pool).
-const poolConfig = { connectionString: url.toString(), max: 1 };
+const poolConfig = { connectionString: url.toString(), max: 1, allowExitOnIdle: true };
 if (schema) poolConfig.options = `-c search_path="${schema.replace(/"/g, '""')}"`;
 
 const execMode = process.env.TIDEMARK_PRISMA_EXEC || "native";

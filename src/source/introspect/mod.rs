@@ -30,7 +30,7 @@ pub enum IntrospectError {
 /// A connection URL with its password replaced by `***`, for messages.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+        return redact_keyword_value(url);
     };
     let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
     let authority = match authority.rsplit_once('@') {
@@ -43,9 +43,12 @@ pub fn redact_url(url: &str) -> String {
     let mut out = format!("{scheme}://{authority}");
     if let Some(t) = tail {
         out.push('/');
-        // `password=` may also come as a query parameter.
-        let redacted: Vec<String> =
-            t.split('&')
+        // `password=` may also come as a query parameter, first or later.
+        let (path, query) = t.split_once('?').map_or((t, None), |(p, q)| (p, Some(q)));
+        out.push_str(path);
+        if let Some(q) = query {
+            let redacted: Vec<String> = q
+                .split('&')
                 .map(|kv| {
                     if kv.to_ascii_lowercase().starts_with("password=") {
                         "password=***".into()
@@ -54,9 +57,63 @@ pub fn redact_url(url: &str) -> String {
                     }
                 })
                 .collect();
-        out.push_str(&redacted.join("&"));
+            out.push('?');
+            out.push_str(&redacted.join("&"));
+        }
     }
     out
+}
+
+/// A keyword/value connection string (`host=... password=secret`) with its password hidden,
+/// quoted values included.
+fn redact_keyword_value(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.to_ascii_lowercase().find("password") {
+        let after = rest[i + "password".len()..].trim_start();
+        let Some(value) = after.strip_prefix('=') else {
+            out.push_str(&rest[..i + "password".len()]);
+            rest = &rest[i + "password".len()..];
+            continue;
+        };
+        let value = value.trim_start();
+        let end = if let Some(quoted) = value.strip_prefix('\'') {
+            let mut k = 0;
+            let bytes = quoted.as_bytes();
+            while k < bytes.len() && bytes[k] != b'\'' {
+                k += if bytes[k] == b'\\' { 2 } else { 1 };
+            }
+            1 + (k + 1).min(quoted.len())
+        } else {
+            value.find(char::is_whitespace).unwrap_or(value.len())
+        };
+        out.push_str(&rest[..i]);
+        out.push_str("password=***");
+        rest = &value[end.min(value.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_hidden_in_every_form() {
+        for url in [
+            "postgresql://u:s3cret@h/db",
+            "postgresql://u@h/db?password=s3cret&host=/tmp",
+            "postgresql://u@h/db?host=/tmp&password=s3cret",
+            "host=/tmp user=u password=s3cret dbname=db",
+            "host=/tmp password = 's3 cret' dbname=db",
+        ] {
+            let shown = redact_url(url);
+            assert!(!shown.contains("s3"), "{url} -> {shown}");
+            assert!(shown.contains("***"), "{url} -> {shown}");
+        }
+        assert_eq!(redact_url("host=/tmp password = 's3 cret' dbname=db"), "host=/tmp password=*** dbname=db");
+    }
 }
 
 /// Connect to a server (no TLS).
