@@ -79,9 +79,7 @@ pub fn verify(
             let url = database_url(&admin_url, &database);
             let client = connect(&url).await?;
             progress("creating the roles the schemas name");
-            // Names starting with `pg_` are reserved: the predefined roles (`pg_database_owner`
-            // owns the public schema) exist in every cluster and cannot be created.
-            for role in from.roles().union(&to.roles()).filter(|r| !r.starts_with("pg_")) {
+            for role in from.roles().union(&to.roles()) {
                 let create = format!(
                     "DO $$ BEGIN CREATE ROLE {}; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
                     quote_ident(role)

@@ -59,13 +59,6 @@ pub fn hazards(_args: HazardsArgs, out: &mut dyn Write) -> Result<Outcome, CliEr
     Ok(Outcome::Clean)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
-}
-
 /// Migration files changed or added since `rev` (git), as paths.
 fn changed_since(rev: &str, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     let run = |args: &[&str]| -> Result<String, CliError> {
@@ -113,7 +106,13 @@ pub fn run(args: ReviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     };
     // Files of the migrations directory are reviewed after the migrations before them; other
     // files after all of them (they would run next).
-    let position = |p: &Path| ordered.iter().position(|(o, _)| same_file(o, p));
+    // Paths compare canonical (`./migrations/x.sql` is `migrations/x.sql`), each resolved once.
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let ordered_paths: Vec<PathBuf> = ordered.iter().map(|(p, _)| canonical(p)).collect();
+    let position = |p: &Path| {
+        let p = canonical(p);
+        ordered_paths.iter().position(|o| *o == p)
+    };
     let mut inside: Vec<usize> = wanted.iter().filter_map(|p| position(p)).collect();
     inside.sort();
     inside.dedup();

@@ -237,7 +237,8 @@ impl Catalog {
     }
 
     /// Every role the catalog names (owners, grantees, policy roles, default privileges): what
-    /// a server must have before the catalog can be built there.
+    /// a server must have before the catalog can be built there. Names starting with `pg_` are
+    /// reserved for the predefined roles every server has (`pg_database_owner` owns `public`).
     pub fn roles(&self) -> std::collections::BTreeSet<String> {
         let mut out = std::collections::BTreeSet::new();
         let mut owner = |o: &Option<String>| out.extend(o.iter().cloned());
@@ -300,6 +301,7 @@ impl Catalog {
             );
         }
         out.extend(self.default_privileges.keys().filter_map(|k| k.role.clone()));
+        out.retain(|r| !r.starts_with("pg_"));
         out
     }
 

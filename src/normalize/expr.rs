@@ -179,18 +179,26 @@ fn takes_config_first(name: &str, args: usize) -> bool {
     }
 }
 
+/// The string of `'text'` or `'text'::type`.
+fn string_literal(arg: &mut Node) -> Option<&mut pb::String> {
+    let konst = match arg.node.as_mut()? {
+        N::AConst(c) => c,
+        N::TypeCast(tc) => match tc.arg.as_mut()?.node.as_mut()? {
+            N::AConst(c) => c,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match konst.val.as_mut()? {
+        Val::Sval(s) => Some(s),
+        _ => None,
+    }
+}
+
 /// `'mb_simple'` or `'mb_simple'::regconfig` → `'musicbrainz.mb_simple'` for a configuration
 /// of the model, `'pg_catalog.english'` → `'english'` (as `regconfigout` prints them).
 fn qualify_config_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) {
-    let konst = match arg.node.as_mut() {
-        Some(N::AConst(c)) => c,
-        Some(N::TypeCast(tc)) => match tc.arg.as_mut().and_then(|a| a.node.as_mut()) {
-            Some(N::AConst(c)) => c,
-            _ => return,
-        },
-        _ => return,
-    };
-    let Some(Val::Sval(s)) = konst.val.as_mut() else {
+    let Some(s) = string_literal(arg) else {
         return;
     };
     let Some((schema, name)) = split_relation_text(&s.sval) else {
@@ -206,15 +214,7 @@ fn qualify_config_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<
 
 /// `'users_id_seq'` or `'users_id_seq'::regclass` → `'public.users_id_seq'`.
 fn qualify_relation_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<ObjectRef>) {
-    let konst = match arg.node.as_mut() {
-        Some(N::AConst(c)) => c,
-        Some(N::TypeCast(tc)) => match tc.arg.as_mut().and_then(|a| a.node.as_mut()) {
-            Some(N::AConst(c)) => c,
-            _ => return,
-        },
-        _ => return,
-    };
-    let Some(Val::Sval(s)) = konst.val.as_mut() else {
+    let Some(s) = string_literal(arg) else {
         return;
     };
     let Some((schema, name)) = split_relation_text(&s.sval) else {

@@ -637,37 +637,21 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
 
         Change::AddConstraint { table, constraint } => {
             let me = ObjectRef::Constraint(table.clone(), constraint.name.clone());
-            let def = sql::constraint_definition(constraint);
-            let mut step =
-                st(alter_table(table, format!("ADD CONSTRAINT {} {def}", q(&constraint.name)))).lock(match constraint
-                    .kind
-                {
-                    ConstraintKind::ForeignKey(_) => L::ShareRowExclusive,
-                    _ => L::AccessExclusive,
-                });
-            let new_table = !cx.from.tables.contains_key(table);
+            let foreign_key = matches!(constraint.kind, ConstraintKind::ForeignKey(_));
+            let lock = if foreign_key { L::ShareRowExclusive } else { L::AccessExclusive };
+            // Online: NOT VALID now (a brief lock), VALIDATE after (writes go on during the scan).
             let validate_later = cx.online
                 && cx.existing(table)
                 && constraint.validated
                 && matches!(constraint.kind, ConstraintKind::Check { .. } | ConstraintKind::ForeignKey(_));
-            if validate_later {
-                // NOT VALID now (a brief lock), VALIDATE after (writes go on during the scan).
-                let mut unvalidated = constraint.clone();
-                unvalidated.validated = false;
-                let def = sql::constraint_definition(&unvalidated);
-                let step = st(alter_table(table, format!("ADD CONSTRAINT {} {def}", q(&constraint.name))))
-                    .lock(step.lock.unwrap_or(L::AccessExclusive));
-                let validate = st(alter_table(table, format!("VALIDATE CONSTRAINT {}", q(&constraint.name))))
-                    .lock(L::ShareUpdateExclusive)
-                    .fresh_transaction()
-                    .hazard(H::FailsOnExistingData, "fails if an existing row violates the constraint");
-                let rank_kind = if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) { 8 } else { 7 };
-                return Action::new(rank(CREATE, rank_kind, format!("{table}.{}", constraint.name)))
-                    .step(step)
-                    .step(validate)
-                    .provide([me], cx);
-            }
-            if !new_table {
+            let added = if validate_later {
+                crate::model::Constraint { validated: false, ..constraint.clone() }
+            } else {
+                constraint.clone()
+            };
+            let def = sql::constraint_definition(&added);
+            let mut step = st(alter_table(table, format!("ADD CONSTRAINT {} {def}", q(&constraint.name)))).lock(lock);
+            if cx.from.tables.contains_key(table) && !validate_later {
                 step = match &constraint.kind {
                     ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) | ConstraintKind::Exclude(_) => {
                         step.hazard(H::IndexBuild, "the constraint's index is built while writes are blocked")
@@ -678,8 +662,18 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     _ => step,
                 };
             }
-            let rank_kind = if matches!(constraint.kind, ConstraintKind::ForeignKey(_)) { 8 } else { 7 };
-            Action::new(rank(CREATE, rank_kind, format!("{table}.{}", constraint.name))).step(step).provide([me], cx)
+            let mut action =
+                Action::new(rank(CREATE, if foreign_key { 8 } else { 7 }, format!("{table}.{}", constraint.name)))
+                    .step(step);
+            if validate_later {
+                action = action.step(
+                    st(alter_table(table, format!("VALIDATE CONSTRAINT {}", q(&constraint.name))))
+                        .lock(L::ShareUpdateExclusive)
+                        .fresh_transaction()
+                        .hazard(H::FailsOnExistingData, "fails if an existing row violates the constraint"),
+                );
+            }
+            action.provide([me], cx)
         }
         Change::DropConstraint { table, constraint } => {
             Action::new(rank(DROP, 10, format!("{table}.{}", constraint.name)))

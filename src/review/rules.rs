@@ -299,10 +299,9 @@ impl<'a> FileState<'a> {
                 }
                 j
             }
-            N::TransactionStmt(t) => {
+            N::TransactionStmt(_) => {
                 let word = st.text.split_whitespace().next().unwrap_or("BEGIN").to_uppercase();
                 let mut j = Judged::new(word.clone());
-                let _ = t;
                 j.find(Finding::new(
                     H::TransactionControl,
                     format!(
@@ -507,7 +506,7 @@ impl<'a> FileState<'a> {
                 j.find(Finding::new(H::DataLoss, format!("drops database {} and everything in it", d.dbname)));
                 j
             }
-            other => Judged::new(statement_word(&st.text, other)),
+            _ => Judged::new(statement_words(&st.text)),
         }
     }
 
@@ -1197,7 +1196,7 @@ fn command_words(sub: AT) -> String {
 }
 
 /// The first words of a statement the rules have nothing to say about.
-fn statement_word(text: &str, _node: &N) -> String {
+fn statement_words(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(3).collect();
     words.join(" ").to_uppercase()
 }

@@ -201,23 +201,31 @@ pub fn constraint_from_def(table: &Table, name: &str, def: &str, scope: &Scope) 
     constraint(c, name.to_string(), table, scope, &|_| None)
 }
 
+/// What an index or partition key names: a column, or an expression (`((a))` is the column
+/// a). `None` when the element has neither.
+fn key_target(
+    name: &str,
+    expr: Option<&pb::Node>,
+    table: &QualifiedName,
+    scope: &Scope,
+) -> Option<BuildResult<IndexTarget>> {
+    if !name.is_empty() {
+        return Some(Ok(IndexTarget::Column(name.to_string())));
+    }
+    let node = expr?;
+    Some(match node.node.as_ref() {
+        Some(N::ColumnRef(cr)) if cr.fields.len() == 1 => {
+            Ok(IndexTarget::Column(ast::string(&cr.fields[0]).unwrap_or_default().to_string()))
+        }
+        _ => normalize::expr(node, &ExprContext { scope: *scope, table: Some(table), target: None })
+            .map(IndexTarget::Expr),
+    })
+}
+
 /// One key of an index or exclusion constraint.
 pub fn index_key(e: &pb::IndexElem, table: &QualifiedName, scope: &Scope) -> BuildResult<IndexKey> {
-    let target = if !e.name.is_empty() {
-        IndexTarget::Column(e.name.clone())
-    } else {
-        let node = e.expr.as_deref().ok_or("index element without column or expression")?;
-        match node.node.as_ref() {
-            // `((a))` is the column a.
-            Some(N::ColumnRef(cr)) if cr.fields.len() == 1 => {
-                IndexTarget::Column(ast::string(&cr.fields[0]).unwrap_or_default().to_string())
-            }
-            _ => IndexTarget::Expr(normalize::expr(
-                node,
-                &ExprContext { scope: *scope, table: Some(table), target: None },
-            )?),
-        }
-    };
+    let target =
+        key_target(&e.name, e.expr.as_deref(), table, scope).ok_or("index element without column or expression")??;
     let descending = SortByDir::try_from(e.ordering) == Ok(SortByDir::SortbyDesc);
     let nulls_first = match SortByNulls::try_from(e.nulls_ordering) {
         Ok(SortByNulls::SortbyNullsFirst) => true,
@@ -298,20 +306,8 @@ pub fn partition_key(
     let mut keys = Vec::new();
     for p in &spec.part_params {
         let Some(N::PartitionElem(e)) = p.node.as_ref() else { continue };
-        let target = if !e.name.is_empty() {
-            IndexTarget::Column(e.name.clone())
-        } else {
-            let node = e.expr.as_deref().ok_or("partition key without column or expression")?;
-            match node.node.as_ref() {
-                Some(N::ColumnRef(cr)) if cr.fields.len() == 1 => {
-                    IndexTarget::Column(ast::string(&cr.fields[0]).unwrap_or_default().to_string())
-                }
-                _ => IndexTarget::Expr(normalize::expr(
-                    node,
-                    &ExprContext { scope: *scope, table: Some(table), target: None },
-                )?),
-            }
-        };
+        let target = key_target(&e.name, e.expr.as_deref(), table, scope)
+            .ok_or("partition key without column or expression")??;
         keys.push(IndexKey {
             target,
             collation: if e.collation.is_empty() { None } else { collation(&ast::names(&e.collation), scope)? },

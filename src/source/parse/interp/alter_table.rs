@@ -177,12 +177,7 @@ impl Interpreter {
                 }
                 let cascade = cmd.behavior == DropBehavior::DropCascade as i32;
                 let column = ObjectRef::Column(table.name.clone(), cmd.name.clone());
-                // Dependency closure needs the table in the catalog.
-                let qn = table.name.clone();
-                self.catalog.tables.insert(qn.clone(), std::mem::replace(table, Table::new(qn.clone())));
-                let r = self.drop_objects(vec![column], cascade);
-                *table = self.catalog.tables.remove(&qn).expect("table");
-                r?;
+                self.drop_from_altered(table, column, cascade)?;
             }
             A::AtAddConstraint => {
                 let Some(N::Constraint(c)) = def else {
@@ -212,11 +207,7 @@ impl Interpreter {
                 }
                 let cascade = cmd.behavior == DropBehavior::DropCascade as i32;
                 let obj = ObjectRef::Constraint(table.name.clone(), cmd.name.clone());
-                let qn = table.name.clone();
-                self.catalog.tables.insert(qn.clone(), std::mem::replace(table, Table::new(qn.clone())));
-                let r = self.drop_objects(vec![obj], cascade);
-                *table = self.catalog.tables.remove(&qn).expect("table");
-                r?;
+                self.drop_from_altered(table, obj, cascade)?;
             }
             A::AtAlterConstraint => {
                 let Some(N::AtalterConstraint(c)) = def else {
@@ -423,6 +414,16 @@ impl Interpreter {
 
     /// Bring a column change of `parent` to its children, recursively: what the server does for
     /// ADD / DROP COLUMN, ALTER TYPE, SET / DROP DEFAULT, SET / DROP NOT NULL without ONLY.
+    /// Drop a part of the table being altered (held outside the catalog while its commands
+    /// run): the dependency closure needs the table in the catalog, so it goes back for the drop.
+    fn drop_from_altered(&mut self, table: &mut Table, object: ObjectRef, cascade: bool) -> R {
+        let qn = table.name.clone();
+        self.catalog.tables.insert(qn.clone(), std::mem::replace(table, Table::new(qn.clone())));
+        let r = self.drop_objects(vec![object], cascade);
+        *table = self.catalog.tables.remove(&qn).expect("table");
+        r
+    }
+
     fn recurse_column_change(&mut self, parent: &QualifiedName, cmd: &pb::AlterTableCmd) -> R {
         let sub = A::try_from(cmd.subtype).unwrap_or(A::Undefined);
         let column = match (sub, cmd.def.as_deref().and_then(|d| d.node.as_ref())) {
