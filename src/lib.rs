@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod pgserver;
 pub mod plan;
 pub mod progress;
+pub mod rename;
 pub mod render;
 pub mod review;
 pub mod runner;

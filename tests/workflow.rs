@@ -1202,6 +1202,84 @@ fn password_not_printed(env: &Env, name: &str, url: &str) -> R {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Declared renames: the data stays, the down file renames back
+
+fn rename_keeps_data(env: &Env) -> R {
+    let v1 = "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);\n";
+    let p = env.project("rename", &[("tidemark.toml", "layout = \"golang-migrate\"\n"), ("schema/app.sql", v1)]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    // The column by tidemark.toml (naming the table by its old name), the table by annotation.
+    p.write("tidemark.toml", "layout = \"golang-migrate\"\n\n[renames]\n\"public.users.name\" = \"full_name\"\n");
+    p.write(
+        "schema/app.sql",
+        "-- tidemark:rename public.users to members\n\
+         CREATE TABLE members (id serial PRIMARY KEY, full_name text NOT NULL, email text UNIQUE);\n",
+    );
+    let run = p.generate(EPOCH + DAY, &[]).expect(0)?;
+    ensure!(run.out.contains("breaks clients (3)"), "three renames, each breaking old clients:\n{}", run.shown());
+    let ms = migrations(&p, "golang-migrate")?;
+    ensure!(ms.len() == 2, "{ms:?}");
+    let up = p.read(&ms[1].file);
+    ensure!(
+        up.contains("ALTER TABLE public.users RENAME TO members;")
+            && up.contains("ALTER TABLE public.members RENAME COLUMN name TO full_name;")
+            && up.contains("RENAME CONSTRAINT users_pkey TO members_pkey")
+            && up.contains("ALTER SEQUENCE public.users_id_seq RENAME TO members_id_seq")
+            && !up.contains("DROP"),
+        "{up}"
+    );
+    let db = env.database()?;
+    golang_migrate_file(env, &db, &p, &ms[0].file)?;
+    env.execute(&db, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.org'), ('Grace', NULL)")?;
+    golang_migrate_file(env, &db, &p, &ms[1].file)?;
+    let rows = env.query(&db, "SELECT id, full_name FROM members ORDER BY id")?;
+    ensure!(rows == [["1", "Ada"], ["2", "Grace"]], "the rows survive the renames: {rows:?}");
+    env.execute(&db, "INSERT INTO members (full_name) VALUES ('Edsger')")?;
+    golang_migrate_file(env, &db, &p, &ms[1].file.replace(".up.sql", ".down.sql"))?;
+    let rows = env.query(&db, "SELECT id, name FROM users ORDER BY id")?;
+    ensure!(rows == [["1", "Ada"], ["2", "Grace"], ["3", "Edsger"]], "the down file renames back: {rows:?}");
+    golang_migrate_file(env, &db, &p, &ms[1].file)?;
+    let same = p.run(&["diff", "--from", &env.url(&db), "--to", "schema", "--exit-code"]).expect(0)?;
+    ensure!(same.err.contains("-- no changes"), "{}", same.shown());
+
+    // The declarations stay; once applied they do nothing.
+    let again = p.generate(EPOCH + 2 * DAY, &[]).expect(0)?;
+    ensure!(again.out.contains("nothing to generate") && again.err.is_empty(), "{}", again.shown());
+
+    // An undeclared drop and add of the same type: refused, with the declaration to write.
+    p.write(
+        "schema/app.sql",
+        "CREATE TABLE members (id serial PRIMARY KEY, display_name text NOT NULL, email text UNIQUE);\n",
+    );
+    let refused = p.generate(EPOCH + 3 * DAY, &[]).expect(2)?;
+    ensure!(
+        refused.err.contains("refusing a plan that deletes data")
+            && refused.err.contains("`-- tidemark:rename public.members.full_name to display_name`"),
+        "{}",
+        refused.shown()
+    );
+    // A declaration that cannot apply is named, not ignored.
+    p.write(
+        "schema/app.sql",
+        "-- tidemark:rename public.members.fullname to display_name\n\
+         CREATE TABLE members (id serial PRIMARY KEY, full_name text NOT NULL, display_name text, email text UNIQUE);\n",
+    );
+    let warned = p.generate(EPOCH + 3 * DAY, &["--dry-run"]).expect(1)?;
+    ensure!(
+        warned.err.contains(
+            "warning: declared rename public.members.fullname to display_name (schema/app.sql:1) not applied"
+        ),
+        "{}",
+        warned.shown()
+    );
+    // A malformed one is an error with its place.
+    p.write("schema/app.sql", "-- tidemark:rename public.members.full_name display_name\n");
+    let bad = p.generate(EPOCH + 3 * DAY, &[]).expect(2)?;
+    ensure!(bad.err.contains("schema/app.sql:1:4: error: malformed tidemark:rename"), "{}", bad.shown());
+    Ok(())
+}
+
 fn main() {
     let mut args = Arguments::from_args();
     // The tests mostly wait on child processes and the server.
@@ -1231,6 +1309,7 @@ fn main() {
     add("runners/drizzle-kit_migrate".into(), Box::new(|e: &Env| ecosystem_runner(e, "drizzle")));
     add("runners/prisma_migrate_deploy".into(), Box::new(|e: &Env| ecosystem_runner(e, "prisma")));
     add("inspect/round_trip".into(), Box::new(inspect_round_trip));
+    add("rename/keeps_data".into(), Box::new(rename_keeps_data));
     add("verify/generate".into(), Box::new(verify_generate));
     add("verify/diff_dev_url".into(), Box::new(verify_diff_dev_url));
     let socket = env.socket.clone();

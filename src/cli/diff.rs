@@ -1,8 +1,8 @@
 //! `tidemark diff --from SRC --to SRC`: the migration between any two sources, printed.
 
 use super::{refuse_data_loss, verify_if_asked, CliError, Outcome, VerifyArgs};
-use crate::diff::{diff, DiffOptions};
-use crate::plan::plan_with;
+use crate::diff::DiffOptions;
+use crate::rename::DeclaredRename;
 use crate::render;
 use crate::source::parse::ParseOptions;
 use crate::source::{load_with, Source};
@@ -29,6 +29,11 @@ pub struct DiffArgs {
     /// Do not compare or change owners.
     #[arg(long)]
     pub ignore_owners: bool,
+    /// A rename to plan as ALTER ... RENAME instead of a drop and an add:
+    /// `public.users.name=full_name` (repeatable; adds to the `-- tidemark:rename` annotations
+    /// in --to files).
+    #[arg(long = "rename", value_name = "OLD=NEW")]
+    pub renames: Vec<String>,
     #[command(flatten)]
     pub verify: VerifyArgs,
     #[command(flatten)]
@@ -53,9 +58,19 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     progress.clear();
     print_diagnostics(err, &from.diagnostics)?;
     print_diagnostics(err, &to.diagnostics)?;
+    let mut declared = to.renames.clone();
+    for r in &args.renames {
+        let (old, new) = r.split_once('=').ok_or_else(|| {
+            CliError::Usage(format!("--rename {r}: write OLD=NEW, as in public.users.name=full_name"))
+        })?;
+        declared
+            .push(DeclaredRename::parse(old, new, "--rename").map_err(|e| CliError::Usage(format!("--rename {e}")))?);
+    }
     let (from, to) = (from.catalog.without_runner_tables(false), to.catalog.without_runner_tables(false));
     let diff_options = DiffOptions { ignore_owners: args.ignore_owners };
-    let plan = plan_with(&diff(&from, &to, &diff_options), &from, &to, &args.plan.options())?;
+    let planned = crate::rename::plan(&from, &to, &declared, &diff_options, &args.plan.options())?;
+    print_diagnostics(err, &planned.diagnostics)?;
+    let plan = planned.plan;
     refuse_data_loss(&plan, args.allow_data_loss)?;
     if plan.is_empty() {
         writeln!(err, "-- no changes")?;

@@ -4,9 +4,8 @@
 
 use super::project::Project;
 use super::{refuse_data_loss, verify_if_asked, CliError, Outcome, ProjectArgs, VerifyArgs};
-use crate::diff::{diff, DiffOptions};
+use crate::diff::DiffOptions;
 use crate::migrations::{self, Header, Layout, SumFile};
-use crate::plan::plan_with;
 use clap::Args;
 use std::io::Write;
 
@@ -48,7 +47,8 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         )));
     }
     let from = project.scoped(project.replay(&dir, err)?, dir.layout);
-    let to = project.scoped(project.schema_catalog(err)?, dir.layout);
+    let (to, declared) = project.desired(err)?;
+    let to = project.scoped(to, dir.layout);
     let options = DiffOptions { ignore_owners: project.ignore_owners };
     let mut plan_options = args.plan.options();
     if dir.layout == Layout::Drizzle && plan_options.online {
@@ -60,7 +60,11 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         )?;
         plan_options = crate::plan::PlanOptions { online: false, ..plan_options };
     }
-    let plan = plan_with(&diff(&from, &to, &options), &from, &to, &plan_options)?;
+    let planned = crate::rename::plan(&from, &to, &declared, &options, &plan_options)?;
+    for d in &planned.diagnostics {
+        writeln!(err, "{d}")?;
+    }
+    let plan = planned.plan;
     if plan.is_empty() {
         writeln!(out, "nothing to generate: the migrations in {} produce the schema files", dir.dir.display())?;
         return Ok(Outcome::Clean);
@@ -80,7 +84,8 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         // golang-migrate runs a file as one multi-statement string (one implicit transaction),
         // and the whole generation's down is one file: no CONCURRENTLY there.
         let down_options = crate::plan::PlanOptions { online: false, ..plan_options.clone() };
-        Some(plan_with(&diff(&to, &from, &options), &to, &from, &down_options)?)
+        let undo = crate::rename::inverse(&planned.renames);
+        Some(crate::rename::plan_ops(&to, &from, &undo, &options, &down_options)?.plan)
     } else {
         None
     };

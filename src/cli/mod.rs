@@ -149,6 +149,8 @@ pub enum CliError {
     #[error(transparent)]
     Plan(#[from] crate::plan::CycleError),
     #[error(transparent)]
+    Rename(#[from] crate::rename::RenameError),
+    #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Migrations(#[from] crate::migrations::MigrationsError),

@@ -5,6 +5,7 @@ use super::{CliError, ProjectArgs};
 use crate::config::Config;
 use crate::migrations::{self, Directory};
 use crate::model::Catalog;
+use crate::rename::DeclaredRename;
 use crate::source::diagnostic::{Diagnostic, Severity};
 use crate::source::parse::{parse_files, ParseOptions, SqlFile};
 use std::io::Write;
@@ -51,6 +52,12 @@ impl Project {
 
     /// The desired state: the schema files, in order.
     pub fn schema_catalog(&self, err: &mut dyn Write) -> Result<Catalog, CliError> {
+        Ok(self.desired(err)?.0)
+    }
+
+    /// The desired state and the renames declared for it: tidemark.toml's, then the schema
+    /// files' annotations.
+    pub fn desired(&self, err: &mut dyn Write) -> Result<(Catalog, Vec<DeclaredRename>), CliError> {
         let mut files: Vec<SqlFile> = Vec::new();
         for p in &self.config.schema {
             files.extend(crate::source::sql_files(p)?);
@@ -61,7 +68,10 @@ impl Project {
                 self.config.schema.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             )));
         }
-        parsed(parse_files(&files, &self.parse_options()), err)
+        let catalog = parsed(parse_files(&files, &self.parse_options()), err)?;
+        let mut renames = crate::rename::from_config(&self.config.renames).map_err(CliError::Usage)?;
+        renames.extend(crate::source::declared_renames(&files)?);
+        Ok((catalog, renames))
     }
 
     /// The migrations directory.

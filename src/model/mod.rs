@@ -481,5 +481,15 @@ impl Catalog {
                 f(ExprSite { table: Some(&st.table), target: None }, e);
             }
         }
+        for t in self.triggers.values_mut() {
+            if let Some(e) = t.when.as_mut() {
+                f(ExprSite { table: Some(&t.table), target: None }, e);
+            }
+        }
+        for p in self.policies.values_mut() {
+            for e in [p.using.as_mut(), p.with_check.as_mut()].into_iter().flatten() {
+                f(ExprSite { table: Some(&p.table), target: None }, e);
+            }
+        }
     }
 }

@@ -129,10 +129,8 @@ pub(crate) fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<Ob
             }
         }
         Some(N::ColumnRef(cr)) => {
-            if let (Some(table), [field]) = (cx.table, cr.fields.as_slice()) {
-                if let Some(N::String(s)) = field.node.as_ref() {
-                    refs.insert(ObjectRef::Column(table.clone(), s.sval.clone()));
-                }
+            if let Some((table, column)) = cx.table.zip(own_column(cr, cx.table)) {
+                refs.insert(ObjectRef::Column(table.clone(), column.to_string()));
             }
         }
         _ => {}
@@ -568,8 +566,9 @@ pub enum Rename<'a> {
     Relation { old: &'a QualifiedName, new: &'a QualifiedName },
     /// A user type named in a cast.
     Type { old: &'a QualifiedName, new: &'a QualifiedName },
-    /// A column of the expression's own table.
-    Column { old: &'a str, new: &'a str },
+    /// A column of a table: the expression's own (bare, or qualified by the table's name or a
+    /// trigger's NEW / OLD), or one a subquery reads (qualified by its name or alias).
+    Column { table: &'a QualifiedName, old: &'a str, new: &'a str },
     /// A function the expression calls.
     Function { old: &'a QualifiedName, new: &'a QualifiedName },
     /// An enum label (`ALTER TYPE ... RENAME VALUE`): constants of the type, cast to it or
@@ -579,6 +578,26 @@ pub enum Rename<'a> {
 
 fn t_is_array(t: Option<&crate::model::TypeRef>) -> bool {
     t.is_some_and(|t| t.array)
+}
+
+/// The column of the expression's own table a reference names: bare (`a`), qualified by the
+/// table's name (`t.a`, `public.t.a`), or by a trigger's `NEW` / `OLD`.
+fn own_column<'a>(cr: &'a pb::ColumnRef, table: Option<&QualifiedName>) -> Option<&'a str> {
+    let table = table?;
+    let names: Vec<&str> = cr
+        .fields
+        .iter()
+        .map(|f| match f.node.as_ref() {
+            Some(N::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    match names.as_slice() {
+        [column] => Some(column),
+        [q, column] if *q == table.name || *q == "new" || *q == "old" => Some(column),
+        [s, q, column] if *s == table.schema && *q == table.name => Some(column),
+        _ => None,
+    }
 }
 
 /// The expression with a rename applied, normalized again in `cx`.
@@ -605,6 +624,17 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
             string_const(&mut node, old, new);
         }
     }
+    // The names a subquery gives the renamed column's table (`FROM users u`: `u`).
+    let mut aliases = BTreeSet::new();
+    if let Rename::Column { table, .. } = rename {
+        visit(&node, &mut |n| {
+            if let Some(N::RangeVar(rv)) = n.node.as_ref() {
+                if rv.relname == table.name && (rv.schemaname.is_empty() || rv.schemaname == table.schema) {
+                    aliases.insert(rv.alias.as_ref().map_or(rv.relname.clone(), |a| a.aliasname.clone()));
+                }
+            }
+        });
+    }
     rewrite(&mut node, &mut |n| match (n.node.as_mut(), rename) {
         (Some(N::TypeCast(tc)), Rename::EnumLabel { ty, old, new }) => {
             let names: Vec<String> = tc
@@ -626,6 +656,12 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
                     string_const(arg, old, new);
                 }
             }
+        }
+        (Some(N::RangeVar(rv)), Rename::Relation { old, new })
+            if rv.relname == old.name && (rv.schemaname.is_empty() || rv.schemaname == old.schema) =>
+        {
+            rv.schemaname = new.schema.clone();
+            rv.relname = new.name.clone();
         }
         (Some(N::AConst(c)), Rename::Relation { old, new }) => {
             if let Some(Val::Sval(s)) = c.val.as_mut() {
@@ -664,12 +700,22 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
                 fc.funcname = vec![s(&new.schema), s(&new.name)];
             }
         }
-        (Some(N::ColumnRef(cr)), Rename::Column { old, new }) => {
-            if let [field] = cr.fields.as_mut_slice() {
-                if let Some(N::String(s)) = field.node.as_mut() {
-                    if s.sval == *old {
-                        s.sval = new.to_string();
-                    }
+        (Some(N::ColumnRef(cr)), Rename::Column { table, old, new }) => {
+            let qualifier = cr.fields.first().and_then(|f| match f.node.as_ref() {
+                Some(N::String(s)) if cr.fields.len() == 2 => Some(s.sval.as_str()),
+                _ => None,
+            });
+            let column = match qualifier {
+                Some(q) if aliases.contains(q) => cr.fields.last().and_then(|f| match f.node.as_ref() {
+                    Some(N::String(s)) => Some(s.sval.as_str()),
+                    _ => None,
+                }),
+                _ if cx.table == Some(*table) => own_column(cr, cx.table),
+                _ => None,
+            };
+            if column == Some(*old) {
+                if let Some(N::String(s)) = cr.fields.last_mut().and_then(|f| f.node.as_mut()) {
+                    s.sval = new.to_string();
                 }
             }
         }

@@ -65,6 +65,17 @@ impl PlanOptions {
     pub fn offline() -> Self {
         PlanOptions { online: false, lock_timeout: None, statement_timeout: None }
     }
+
+    /// The `SET` statements that bound waiting for, and holding, locks on tables in use.
+    pub fn timeouts(&self) -> Vec<String> {
+        let set = |name: &str, value: &Option<String>| {
+            value.as_ref().map(|v| format!("SET {name} = {}", crate::model::quote_literal(v)))
+        };
+        [set("lock_timeout", &self.lock_timeout), set("statement_timeout", &self.statement_timeout)]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// Order `changes` (from `diff(from, to)`) into a plan, with the default options.
@@ -148,20 +159,12 @@ pub fn plan_with(changes: &[Change], from: &Catalog, to: &Catalog, options: &Pla
             other => other.table().cloned(),
         }
     };
-    let locks_existing = steps.iter().any(|s| {
-        s.lock.is_some()
-            && s.object
-                .as_ref()
-                .and_then(table_of)
-                .is_some_and(|t| from.tables.contains_key(&t) && to.tables.contains_key(&t))
-    });
+    // A lock on anything but a table this plan creates (dropping a table in use waits too).
+    let locks_existing = steps
+        .iter()
+        .any(|s| s.lock.is_some() && s.object.as_ref().and_then(table_of).is_none_or(|t| from.tables.contains_key(&t)));
     if locks_existing {
-        if let Some(t) = &options.lock_timeout {
-            preamble.push(format!("SET lock_timeout = {}", crate::model::quote_literal(t)));
-        }
-        if let Some(t) = &options.statement_timeout {
-            preamble.push(format!("SET statement_timeout = {}", crate::model::quote_literal(t)));
-        }
+        preamble.extend(options.timeouts());
     }
     if creates_functions {
         preamble.push("SET check_function_bodies = off".to_string());

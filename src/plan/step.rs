@@ -46,6 +46,11 @@ impl Step {
         self
     }
 
+    pub fn object(mut self, object: crate::model::ObjectRef) -> Step {
+        self.object = Some(object);
+        self
+    }
+
     pub fn non_transactional(mut self) -> Step {
         self.transactional = false;
         self

@@ -44,6 +44,8 @@ impl std::fmt::Display for Source {
 pub struct Loaded {
     pub catalog: Catalog,
     pub diagnostics: Vec<Diagnostic>,
+    /// Renames declared in the files (`-- tidemark:rename`), in order.
+    pub renames: Vec<crate::rename::DeclaredRename>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,11 +90,21 @@ fn collect_sql(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
     Ok(())
 }
 
+/// The `-- tidemark:rename` annotations of schema files, in file order.
+pub fn declared_renames(files: &[SqlFile]) -> Result<Vec<crate::rename::DeclaredRename>, SourceError> {
+    let mut renames = Vec::new();
+    for f in files {
+        renames.extend(crate::rename::annotations(f).map_err(|d| SourceError::Diagnostics(vec![d]))?);
+    }
+    Ok(renames)
+}
+
 /// Load a catalog from SQL files.
 pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceError> {
     let files = sql_files(path)?;
     let parsed = parse::parse_files(&files, options).map_err(SourceError::Diagnostics)?;
-    Ok(Loaded { catalog: parsed.catalog, diagnostics: parsed.diagnostics })
+    let renames = declared_renames(&files)?;
+    Ok(Loaded { catalog: parsed.catalog, diagnostics: parsed.diagnostics, renames })
 }
 
 /// Load a catalog from any source.
@@ -113,7 +125,7 @@ pub fn load_with(
         }
         Source::Database(url) => {
             let catalog = introspect::introspect_blocking_with(url, progress)?;
-            Ok(Loaded { catalog, diagnostics: Vec::new() })
+            Ok(Loaded { catalog, diagnostics: Vec::new(), renames: Vec::new() })
         }
     }
 }

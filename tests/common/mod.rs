@@ -3,9 +3,10 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use tidemark::diff::{diff, DiffOptions};
+use tidemark::diff::DiffOptions;
 use tidemark::model::Catalog;
-use tidemark::plan::{plan, Plan};
+use tidemark::plan::{Plan, PlanOptions};
+use tidemark::rename::DeclaredRename;
 use tidemark::source::parse::ParseOptions;
 
 /// A diff fixture: `fixtures/diff/<kind>/<case>/{from.sql,to.sql}`.
@@ -65,9 +66,26 @@ pub fn parse(path: &Path) -> Result<Catalog, String> {
     tidemark::source::load_sql(path, &ParseOptions::default()).map(|l| l.catalog).map_err(|e| e.to_string())
 }
 
+/// The renames a schema file declares (`-- tidemark:rename`).
+pub fn declared_renames(path: &Path) -> Result<Vec<DeclaredRename>, String> {
+    tidemark::source::load_sql(path, &ParseOptions::default()).map(|l| l.renames).map_err(|e| e.to_string())
+}
+
+/// The plan the CLI makes: diff, implied index and constraint renames, order.
 pub fn plan_between(from: &Catalog, to: &Catalog, ignore_owners: bool) -> Result<Plan, String> {
-    let changes = diff(from, to, &DiffOptions { ignore_owners });
-    plan(&changes, from, to).map_err(|e| e.to_string())
+    plan_declared(from, to, &[], ignore_owners)
+}
+
+/// [`plan_between`] with declared renames.
+pub fn plan_declared(
+    from: &Catalog,
+    to: &Catalog,
+    renames: &[DeclaredRename],
+    ignore_owners: bool,
+) -> Result<Plan, String> {
+    let planned = tidemark::rename::plan(from, to, renames, &DiffOptions { ignore_owners }, &PlanOptions::default())
+        .map_err(|e| e.to_string())?;
+    Ok(planned.plan)
 }
 
 pub fn render(p: &Plan) -> String {

@@ -39,7 +39,8 @@ fn check_acceptance(pg: &Pg, f: &common::Fixture, to_database: bool) -> Result<(
     let b = pg.database_with(&f.target_file())?;
     let desired = if to_database { pg.introspect(&b)? } else { common::parse(&f.target_file())? };
     let before = pg.introspect(&a)?;
-    let plan = common::plan_between(&before, &desired, false)?;
+    let renames = common::declared_renames(&f.target_file())?;
+    let plan = common::plan_declared(&before, &desired, &renames, false)?;
     pg.apply(&a, &plan)?;
     let after = pg.introspect(&a)?;
     let target = pg.introspect(&b)?;

@@ -300,7 +300,12 @@ impl Interpreter {
             }
         }
         let column = ObjectRef::Column(table.clone(), old.to_string());
-        self.rewrite_exprs(&|e: &Expr| e.refs.contains(&column), &Rename::Column { old, new }, s)?;
+        let read = ObjectRef::Table(table.clone());
+        self.rewrite_exprs(
+            &|e: &Expr| e.refs.contains(&column) || e.refs.contains(&read),
+            &Rename::Column { table, old, new },
+            s,
+        )?;
         for t in self.catalog.triggers.values_mut().filter(|t| t.table == *table) {
             t.columns.iter_mut().filter(|c| *c == old).for_each(|c| *c = new.to_string());
         }
