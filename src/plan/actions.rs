@@ -77,6 +77,25 @@ impl Cx<'_> {
     }
 }
 
+/// A drop that takes something away for good (nothing of that name in the desired schema):
+/// clients still using it fail.
+fn gone(step: Step, for_good: bool, message: String) -> Step {
+    if for_good {
+        step.hazard(H::BreaksClients, message)
+    } else {
+        step
+    }
+}
+
+/// A unique index on a table with rows fails on duplicates.
+fn unique_on_rows(step: Step, i: &crate::model::Index, cx: &Cx) -> Step {
+    if i.unique && cx.from.tables.contains_key(&i.table) {
+        step.hazard(H::FailsOnExistingData, "fails if existing rows hold duplicates")
+    } else {
+        step
+    }
+}
+
 impl Action {
     fn new(rank: (u8, u8, String)) -> Action {
         Action {
@@ -191,7 +210,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             .step(st(sql::create_extension(e)))
             .provide([ObjectRef::Extension(e.name.clone())], cx),
         Change::DropExtension(e) => Action::new(rank(DROP, 19, q(&e.name)))
-            .step(st(format!("DROP EXTENSION {}", q(&e.name))))
+            .step(gone(
+                st(format!("DROP EXTENSION {}", q(&e.name))),
+                !cx.to.extensions.contains_key(&e.name),
+                format!("the functions and types of extension {} go away", q(&e.name)),
+            ))
             .remove([ObjectRef::Extension(e.name.clone())], cx),
         Change::AlterExtensionVersion { name, version } => Action::new(rank(ALTER, 1, q(name)))
             .step(st(format!("ALTER EXTENSION {} UPDATE TO {}", q(name), quote_literal(version))))
@@ -227,7 +250,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             .step(st(sql::create_type(t)))
             .provide([ObjectRef::Type(t.name.clone())], cx),
         Change::DropType(t) => Action::new(rank(DROP, 18, &t.name))
-            .step(st(format!("DROP {} {}", t.kind.keyword(), t.name)))
+            .step(gone(
+                st(format!("DROP {} {}", t.kind.keyword(), t.name)),
+                !cx.to.types.contains_key(&t.name),
+                format!("code casting to or declaring {} fails", t.name),
+            ))
             .remove([ObjectRef::Type(t.name.clone())], cx),
         Change::AddEnumValue { name, value, position } => {
             let pos = match position {
@@ -271,7 +298,19 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     (format!("VALIDATE CONSTRAINT {}", q(c)), Action::new(rank(ALTER, 3, name)))
                 }
             };
-            a.step(st(format!("ALTER DOMAIN {name} {clause}"))).require([ObjectRef::Type(name.clone())])
+            // A new rule for the domain is checked against every stored value, in every table.
+            let checks_values = matches!(change, DomainChange::SetNotNull | DomainChange::ValidateCheck { .. })
+                || matches!(change, DomainChange::AddCheck { check, .. } if check.validated);
+            let mut step = st(format!("ALTER DOMAIN {name} {clause}"));
+            if checks_values && cx.from.types.contains_key(name) {
+                step = step
+                    .hazard(
+                        H::ValidationScan,
+                        format!("every stored value of {name} is checked, in every table using it"),
+                    )
+                    .hazard(H::FailsOnExistingData, format!("fails if a stored value of {name} violates it"));
+            }
+            a.step(step).require([ObjectRef::Type(name.clone())])
         }
         Change::AddAttribute { name, attribute } => {
             let mut s = format!("ALTER TYPE {name} ADD ATTRIBUTE {} {}", q(&attribute.name), attribute.ty);
@@ -495,7 +534,17 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             a
         }
         Change::DropDefault { table, column, .. } => Action::new(rank(DROP, 12, format!("{table}.{column}")))
-            .step(st(alter_table(table, format!("ALTER COLUMN {} DROP DEFAULT", q(column)))).lock(L::AccessExclusive))
+            .step(gone(
+                st(alter_table(table, format!("ALTER COLUMN {} DROP DEFAULT", q(column)))).lock(L::AccessExclusive),
+                cx.existing(table)
+                    && cx
+                        .to
+                        .tables
+                        .get(table)
+                        .and_then(|t| t.column(column))
+                        .is_some_and(|c| c.not_null && c.identity.is_none() && c.generated.is_none()),
+                format!("inserts that leave {} out fail: it is NOT NULL and no longer has a default", q(column)),
+            ))
             .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::SetNotNull { table, column } if cx.online && cx.existing(table) => {
             // A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan; the CHECK is
@@ -528,7 +577,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             Action::new(rank(ALTER, 8, format!("{table}.{column}"))).step(step).require([col(table, column)])
         }
         Change::DropNotNull { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
-            .step(st(alter_table(table, format!("ALTER COLUMN {} DROP NOT NULL", q(column)))).lock(L::AccessExclusive))
+            .step(gone(
+                st(alter_table(table, format!("ALTER COLUMN {} DROP NOT NULL", q(column)))).lock(L::AccessExclusive),
+                cx.existing(table),
+                format!("{} may now hold NULLs that code reading it does not expect", q(column)),
+            ))
             .require([col(table, column)]),
         Change::AddIdentity { table, column, identity, set_not_null } => {
             let mut a = Action::new(rank(ALTER, 8, format!("{table}.{column}"))).require([col(table, column)]);
@@ -536,7 +589,8 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 a = a.step(
                     st(alter_table(table, format!("ALTER COLUMN {} SET NOT NULL", q(column))))
                         .lock(L::AccessExclusive)
-                        .hazard(H::ValidationScan, "the whole table is scanned for NULLs while writes are blocked"),
+                        .hazard(H::ValidationScan, "the whole table is scanned for NULLs while writes are blocked")
+                        .hazard(H::FailsOnExistingData, format!("fails if a row has {} NULL", q(column))),
                 );
             }
             a.step(
@@ -581,17 +635,13 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             if to.default.is_some() {
                 objs.push(ObjectRef::ColumnDefault(table.clone(), to.name.clone()));
             }
-            let loss = if from.generated.is_some() {
-                "the column's values are computed again"
-            } else {
-                "the column's stored values are replaced by computed ones"
-            };
+            // A generated column's values are derived: dropping it loses nothing.
+            let mut drop = st(alter_table(table, format!("DROP COLUMN {}", q(&from.name)))).lock(L::AccessExclusive);
+            if from.generated.is_none() {
+                drop = drop.hazard(H::DataLoss, "the column's stored values are replaced by computed ones");
+            }
             Action::new(rank(ALTER, 6, format!("{table}.{}", to.name)))
-                .step(
-                    st(alter_table(table, format!("DROP COLUMN {}", q(&from.name))))
-                        .lock(L::AccessExclusive)
-                        .hazard(if from.generated.is_some() { H::TableRewrite } else { H::DataLoss }, loss),
-                )
+                .step(drop)
                 .step(
                     st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, to))))
                         .lock(L::AccessExclusive)
@@ -653,9 +703,9 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             let mut step = st(alter_table(table, format!("ADD CONSTRAINT {} {def}", q(&constraint.name)))).lock(lock);
             if cx.from.tables.contains_key(table) && !validate_later {
                 step = match &constraint.kind {
-                    ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) | ConstraintKind::Exclude(_) => {
-                        step.hazard(H::IndexBuild, "the constraint's index is built while writes are blocked")
-                    }
+                    ConstraintKind::PrimaryKey(_) | ConstraintKind::Unique(_) | ConstraintKind::Exclude(_) => step
+                        .hazard(H::IndexBuild, "the constraint's index is built while writes are blocked")
+                        .hazard(H::FailsOnExistingData, "fails if existing rows conflict with the constraint"),
                     _ if constraint.validated => {
                         step.hazard(H::ValidationScan, "existing rows are checked while writes are blocked")
                     }
@@ -683,7 +733,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 .remove([ObjectRef::Constraint(table.clone(), constraint.name.clone())], cx)
         }
         Change::ValidateConstraint { table, name } => Action::new(rank(ALTER, 9, format!("{table}.{name}")))
-            .step(st(alter_table(table, format!("VALIDATE CONSTRAINT {}", q(name)))).lock(L::ShareUpdateExclusive))
+            .step(
+                st(alter_table(table, format!("VALIDATE CONSTRAINT {}", q(name))))
+                    .lock(L::ShareUpdateExclusive)
+                    .hazard(H::FailsOnExistingData, "fails if an existing row violates the constraint"),
+            )
             .require([ObjectRef::Constraint(table.clone(), name.clone())]),
         Change::AlterConstraintDeferrable { table, name, deferrable, initially_deferred } => {
             let clause = match (deferrable, initially_deferred) {
@@ -701,6 +755,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 H::NonTransactional,
                 "CREATE INDEX CONCURRENTLY runs outside a transaction; if it fails, drop the INVALID index it leaves and run it again",
             );
+            let step = unique_on_rows(step, i, cx);
             Action::new(rank(CREATE, 7, &i.name)).step(step).provide([ObjectRef::Index(i.name.clone())], cx)
         }
         Change::CreateIndex(i) => {
@@ -708,6 +763,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             if cx.from.tables.contains_key(&i.table) {
                 step = step.hazard(H::IndexBuild, "the index is built while writes to the table are blocked");
             }
+            let step = unique_on_rows(step, i, cx);
             Action::new(rank(CREATE, 7, &i.name)).step(step).provide([ObjectRef::Index(i.name.clone())], cx)
         }
         Change::DropIndex(i) if cx.online_for(&i.table) => Action::new(rank(DROP, 11, &i.name))
@@ -720,7 +776,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             .remove([ObjectRef::Index(i.name.clone())], cx),
         Change::DropIndex(i) => {
             let mut step = st(format!("DROP INDEX {}", i.name)).lock(L::AccessExclusive);
-            if cx.existing(&i.table) {
+            if cx.from.tables.contains_key(&i.table) || cx.from.views.contains_key(&i.table) {
                 step =
                     step.hazard(H::AccessExclusiveLock, "dropping the index locks its table against reads and writes");
             }
@@ -745,7 +801,14 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             )
             .require([ObjectRef::Table(table.clone()), ObjectRef::Table(partition.parent.clone())]),
         Change::DetachPartition { table, parent } => Action::new(rank(ALTER, 5, table))
-            .step(st(format!("ALTER TABLE {parent} DETACH PARTITION {table}")).lock(L::AccessExclusive))
+            .step({
+                let step = st(format!("ALTER TABLE {parent} DETACH PARTITION {table}")).lock(L::AccessExclusive);
+                if cx.from.tables.contains_key(parent) {
+                    step.hazard(H::AccessExclusiveLock, format!("{parent} is locked against reads and writes"))
+                } else {
+                    step
+                }
+            })
             .require([ObjectRef::Table(table.clone())])
             .release([ObjectRef::Table(parent.clone())]),
         Change::SetInherit { table, parent, inherit } => {
@@ -856,7 +919,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             );
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
             Action::new(rank(DROP, 5, &v.name))
-                .step(st(format!("DROP {kind} {}", v.name)).lock(L::AccessExclusive))
+                .step(gone(
+                    st(format!("DROP {kind} {}", v.name)).lock(L::AccessExclusive),
+                    !cx.to.views.contains_key(&v.name),
+                    format!("queries using {} fail", v.name),
+                ))
                 .remove(objs, cx)
         }
         Change::RefreshView { name, populated } => Action::new(rank(DECORATE, 8, name))
@@ -879,7 +946,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::DropFunction(f) => {
             let kind = if f.procedure { "PROCEDURE" } else { "FUNCTION" };
             Action::new(rank(DROP, 16, &f.id))
-                .step(st(format!("DROP {kind} {}({})", f.id.name, f.id.args)))
+                .step(gone(
+                    st(format!("DROP {kind} {}({})", f.id.name, f.id.args)),
+                    !cx.to.functions.keys().any(|id| id.name == f.id.name),
+                    format!("code calling {}({}) fails", f.id.name, f.id.args),
+                ))
                 .remove([ObjectRef::Function(f.id.clone())], cx)
         }
         Change::CreateAggregate(a) => Action::new(rank(CREATE, 3, &a.id))
@@ -1081,12 +1152,21 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 )
                 .require([object.clone()])
         }
-        Change::AlterOwner { object, owner } => Action::new(rank(DECORATE, 4, object))
-            .step(
-                st(format!("ALTER {} OWNER TO {}", owner_target(object, cx.to), q(owner)))
-                    .hazard(H::Authorization, format!("{object} will be owned by {owner}")),
-            )
-            .require([object.clone()]),
+        Change::AlterOwner { object, owner } => {
+            let mut step = st(format!("ALTER {} OWNER TO {}", owner_target(object, cx.to), q(owner)))
+                .hazard(H::Authorization, format!("{object} will be owned by {owner}"));
+            // A relation's owner changes under ACCESS EXCLUSIVE (brief, but it queues).
+            let relation = match object {
+                ObjectRef::Table(t) => cx.from.tables.contains_key(t),
+                ObjectRef::View(v) => cx.from.views.contains_key(v),
+                ObjectRef::Sequence(q) => cx.from.sequences.contains_key(q),
+                _ => false,
+            };
+            if relation {
+                step = step.lock(L::AccessExclusive);
+            }
+            Action::new(rank(DECORATE, 4, object)).step(step).require([object.clone()])
+        }
     }
 }
 

@@ -52,6 +52,47 @@ pub struct FileState<'a> {
     not_null_checks: BTreeMap<String, (QualifiedName, String)>,
     /// Columns with a validated CHECK (col IS NOT NULL): SET NOT NULL skips its scan.
     proven_not_null: BTreeSet<(QualifiedName, String)>,
+    /// Names (schema if written, name) that statements after the one judged create: a view,
+    /// function or type dropped and re-created in the same migration is not gone for clients.
+    pub created_later: BTreeSet<(Option<String>, String)>,
+    /// Names statements before the one judged created (or renamed something to).
+    created_earlier: BTreeSet<(Option<String>, String)>,
+}
+
+/// Whether `parts` (a name as written) is in `names`; a side without a schema matches any.
+fn named_in(names: &BTreeSet<(Option<String>, String)>, parts: &[String]) -> bool {
+    let Some((name, rest)) = parts.split_last() else { return false };
+    let schema = rest.last();
+    names.iter().any(|(s, n)| n == name && (s.is_none() || schema.is_none() || s.as_ref() == schema))
+}
+
+/// The names a statement creates (or renames something to), as written.
+pub fn created_names(node: &Node) -> Vec<(Option<String>, String)> {
+    let dotted = |parts: Vec<String>| -> Vec<(Option<String>, String)> {
+        let mut parts = parts;
+        let Some(name) = parts.pop() else { return Vec::new() };
+        vec![(parts.pop(), name)]
+    };
+    match node.node.as_ref() {
+        Some(N::CreateStmt(c)) => c.relation.as_ref().map(ast::range_var_parts).into_iter().collect(),
+        Some(N::ViewStmt(v)) => v.view.as_ref().map(ast::range_var_parts).into_iter().collect(),
+        Some(N::CreateTableAsStmt(c)) => {
+            c.into.as_ref().and_then(|i| i.rel.as_ref()).map(ast::range_var_parts).into_iter().collect()
+        }
+        Some(N::CompositeTypeStmt(c)) => c.typevar.as_ref().map(ast::range_var_parts).into_iter().collect(),
+        Some(N::CreateEnumStmt(e)) => dotted(ast::names(&e.type_name)),
+        Some(N::CreateDomainStmt(d)) => dotted(ast::names(&d.domainname)),
+        Some(N::CreateFunctionStmt(f)) => dotted(ast::names(&f.funcname)),
+        Some(N::CreateExtensionStmt(e)) => vec![(None, e.extname.clone())],
+        Some(N::RenameStmt(r)) => {
+            let schema = r.relation.as_ref().map(ast::range_var_parts).and_then(|(s, _)| s).or_else(|| {
+                let parts = r.object.as_deref().map(ast::list_names).unwrap_or_default();
+                (parts.len() > 1).then(|| parts[parts.len() - 2].clone())
+            });
+            vec![(schema, r.newname.clone())]
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn ident(s: &str) -> String {
@@ -114,6 +155,8 @@ impl<'a> FileState<'a> {
             lock_timeout_reported: false,
             not_null_checks: BTreeMap::new(),
             proven_not_null,
+            created_later: BTreeSet::new(),
+            created_earlier: BTreeSet::new(),
         }
     }
 
@@ -148,6 +191,17 @@ impl<'a> FileState<'a> {
         !self.created.contains(qn)
     }
 
+    /// Whether a later statement of the file creates an object of this name (as written).
+    fn recreated_later(&self, parts: &[String]) -> bool {
+        named_in(&self.created_later, parts)
+    }
+
+    /// Whether an earlier statement of the file created an object of this name: nobody else
+    /// has used it yet.
+    fn created_in_file(&self, parts: &[String]) -> bool {
+        named_in(&self.created_earlier, parts)
+    }
+
     fn table_of_index(&self, qn: &QualifiedName) -> Option<QualifiedName> {
         if let Some(i) = self.before.indexes.get(qn) {
             return Some(i.table.clone());
@@ -177,6 +231,7 @@ impl<'a> FileState<'a> {
 
     pub fn judge(&mut self, st: &RecordedStatement) -> Judged {
         let mut j = self.judge_node(st);
+        self.created_earlier.extend(created_names(&st.node));
         // A lock on a table others use, with nothing bounding the wait.
         if let Some((level, table)) = &j.lock {
             if *level >= L::ShareUpdateExclusive
@@ -386,6 +441,10 @@ impl<'a> FileState<'a> {
                         )
                         .safer(format!("ALTER DOMAIN {name} ADD CONSTRAINT ... NOT VALID;\nALTER DOMAIN {name} VALIDATE CONSTRAINT ...;")),
                     );
+                    j.find(Finding::new(
+                        H::FailsOnExistingData,
+                        format!("fails if a stored value of domain {name} violates it"),
+                    ));
                 }
                 j
             }
@@ -585,6 +644,8 @@ impl<'a> FileState<'a> {
         };
         let kind = O::try_from(d.remove_type).unwrap_or(O::Undefined);
         let names: Vec<String> = objects.iter().map(|n| n.join(".")).collect();
+        // Dropped to be re-created by the same migration (around a change it depends on).
+        let all_recreated = objects.iter().all(|n| self.recreated_later(n) || self.created_in_file(n));
         let mut j = Judged::new(format!(
             "DROP {}{} {}",
             word(d.remove_type),
@@ -635,6 +696,8 @@ impl<'a> FileState<'a> {
             O::ObjectSequence => {
                 j.find(Finding::new(H::DataLoss, format!("the current value of {} is lost", names.join(", "))));
             }
+            O::ObjectType | O::ObjectDomain | O::ObjectView | O::ObjectMatview | O::ObjectFunction
+                if all_recreated && !cascade => {}
             O::ObjectType | O::ObjectDomain if !cascade => {
                 j.find(Finding::new(
                     H::BreaksClients,
@@ -692,7 +755,7 @@ impl<'a> FileState<'a> {
             O::ObjectSchema => (format!("schema {}", ident(&r.subname)), true),
             O::ObjectTabconstraint => (format!("constraint {} of {target}", ident(&r.subname)), false),
             O::ObjectIndex => (format!("index {target}"), false),
-            O::ObjectSequence => (format!("sequence {target}"), false),
+            O::ObjectSequence => (format!("sequence {target}"), true),
             O::ObjectTrigger => (format!("trigger {}", ident(&r.subname)), false),
             _ => (target.clone(), false),
         };
@@ -704,7 +767,15 @@ impl<'a> FileState<'a> {
                 self.created.insert(QualifiedName::new(t.schema.clone(), r.newname.clone()));
             }
         }
-        if breaks && relation.as_ref().is_none_or(|t| self.existing(t)) {
+        let old_parts: Vec<String> = match (&relation, r.object.as_deref()) {
+            (Some(t), _) => vec![t.schema.clone(), t.name.clone()],
+            (None, Some(o)) => object_names(o),
+            _ => Vec::new(),
+        };
+        // Renamed aside for a new object of the same name (a type re-created around its columns).
+        let replaced = matches!(kind, O::ObjectTable | O::ObjectView | O::ObjectType | O::ObjectDomain)
+            && self.recreated_later(&old_parts);
+        if breaks && !replaced && relation.as_ref().is_none_or(|t| self.existing(t)) {
             j.find(Finding::new(
                 H::BreaksClients,
                 format!("renaming {what} breaks queries that still use the old name (the running application's)"),
@@ -786,7 +857,14 @@ impl<'a> FileState<'a> {
                 AT::AtDropColumn => {
                     parts.push(format!("DROP COLUMN {col}"));
                     j.lock(L::AccessExclusive, &table);
-                    if existing {
+                    // A generated column's values are derived: nothing is lost.
+                    let generated = self
+                        .before
+                        .tables
+                        .get(&table)
+                        .and_then(|t| t.column(&c.name))
+                        .is_some_and(|x| x.generated.is_some());
+                    if existing && !generated {
                         j.find(Finding::new(H::DataLoss, format!("deletes the values of column {table}.{col}")));
                     }
                 }
@@ -805,6 +883,12 @@ impl<'a> FileState<'a> {
                 AT::AtValidateConstraint => {
                     parts.push(format!("VALIDATE CONSTRAINT {col}"));
                     j.lock(L::ShareUpdateExclusive, &table);
+                    if existing {
+                        j.find(Finding::new(
+                            H::FailsOnExistingData,
+                            format!("fails if a row of {table} violates {col} (writes go on meanwhile)"),
+                        ));
+                    }
                     if let Some(proven) = self.not_null_checks.get(&c.name) {
                         self.proven_not_null.insert(proven.clone());
                     }
@@ -922,6 +1006,13 @@ impl<'a> FileState<'a> {
             }
         }
         j.summary = format!("ALTER {word} {table} {}", parts.join(", "));
+        if at.objtype == O::ObjectType as i32 {
+            // A composite type is no table: no rows of its own to lock or rewrite (its
+            // attribute changes fail while a table column uses it).
+            j.lock = None;
+            j.rewrites = false;
+            j.findings.retain(|f| f.kind != H::TableRewrite);
+        }
         j
     }
 
@@ -1128,12 +1219,11 @@ impl<'a> FileState<'a> {
                         f = f.safer(s);
                     }
                     j.find(f);
-                    if kind != C::ConstrExclusion {
-                        j.find(Finding::new(
-                            H::FailsOnExistingData,
-                            format!("fails if existing rows of {table} hold duplicates"),
-                        ));
-                    }
+                    let conflict = if kind == C::ConstrExclusion { "conflicting rows" } else { "duplicates" };
+                    j.find(Finding::new(
+                        H::FailsOnExistingData,
+                        format!("fails if existing rows of {table} hold {conflict}"),
+                    ));
                 }
             }
             C::ConstrNotnull => {
