@@ -27,6 +27,7 @@ use crate::model::{quote_ident, quote_literal, Catalog, ObjectRef, QualifiedName
 use crate::plan::{plan_with, CycleError, Plan, PlanOptions, Step};
 use crate::source::diagnostic::{Diagnostic, Location, Severity};
 use crate::source::parse::{parse_files_onto, ParseOptions, SqlFile};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A rename as the user wrote it: the old name's parts, the new name, and where it was declared.
@@ -379,17 +380,12 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn warn(&mut self, d: &DeclaredRename, why: String) {
-        self.out.diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            location: None,
-            message: format!(
-                "declared rename {} to {} ({}) not applied: {why}",
-                d.old_display(),
-                quote_ident(&d.new),
-                d.origin
-            ),
-            statement: None,
-        });
+        self.out.diagnostics.push(Diagnostic::warning(format!(
+            "declared rename {} to {} ({}) not applied: {why}",
+            d.old_display(),
+            quote_ident(&d.new),
+            d.origin
+        )));
     }
 
     fn decide(&mut self, d: &DeclaredRename, v: &Verdict) -> bool {
@@ -599,7 +595,8 @@ pub fn plan_ops(
     diff_options: &DiffOptions,
     plan_options: &PlanOptions,
 ) -> Result<RenamedPlan, RenameError> {
-    let declared = apply(from.clone(), ops)?;
+    // Without renames (the usual case) the catalog is not copied.
+    let declared = apply(Cow::Borrowed(from), ops)?;
     let implied = implied(&declared, to);
     let renamed = apply(declared, &implied)?;
     let changes = diff(&renamed, to, diff_options);
@@ -674,13 +671,15 @@ fn implied(from: &Catalog, to: &Catalog) -> Vec<RenameOp> {
 }
 
 /// `from` with the renames applied, as the server would apply them.
-fn apply(from: Catalog, ops: &[RenameOp]) -> Result<Catalog, RenameError> {
+fn apply<'c>(from: Cow<'c, Catalog>, ops: &[RenameOp]) -> Result<Cow<'c, Catalog>, RenameError> {
     if ops.is_empty() {
         return Ok(from);
     }
     let text: String = ops.iter().map(|o| format!("{};\n", o.sql())).collect();
     let file = SqlFile { name: "declared renames".into(), text };
-    parse_files_onto(from, &[file], &ParseOptions::default()).map(|p| p.catalog).map_err(RenameError::Replay)
+    parse_files_onto(from.into_owned(), &[file], &ParseOptions::default())
+        .map(|p| Cow::Owned(p.catalog))
+        .map_err(RenameError::Replay)
 }
 
 /// Put the rename steps before the plan's, every other step after them.
@@ -784,7 +783,7 @@ pub fn suggestions(changes: &[Change]) -> Vec<Diagnostic> {
 }
 
 fn suggestion(what: String, hint: String) -> Diagnostic {
-    Diagnostic { severity: Severity::Warning, location: None, message: format!("{what}: {hint}"), statement: None }
+    Diagnostic::warning(format!("{what}: {hint}"))
 }
 
 #[cfg(test)]

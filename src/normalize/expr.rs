@@ -122,8 +122,7 @@ pub(crate) fn resolve_one(n: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<Ob
             };
             if schema != Some("pg_catalog") {
                 if let Some(id) = cx.scope.find_function(schema, fname, Some(fc.args.len())) {
-                    let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
-                    fc.funcname = vec![s(&id.name.schema), s(&id.name.name)];
+                    fc.funcname = qualified_nodes(&id.name);
                     refs.insert(ObjectRef::Function(id));
                 }
             }
@@ -584,19 +583,41 @@ fn t_is_array(t: Option<&crate::model::TypeRef>) -> bool {
 /// table's name (`t.a`, `public.t.a`), or by a trigger's `NEW` / `OLD`.
 fn own_column<'a>(cr: &'a pb::ColumnRef, table: Option<&QualifiedName>) -> Option<&'a str> {
     let table = table?;
-    let names: Vec<&str> = cr
-        .fields
-        .iter()
-        .map(|f| match f.node.as_ref() {
-            Some(N::String(s)) => Some(s.sval.as_str()),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    match names.as_slice() {
+    match string_fields(&cr.fields)?.as_slice() {
         [column] => Some(column),
         [q, column] if *q == table.name || *q == "new" || *q == "old" => Some(column),
         [s, q, column] if *s == table.schema && *q == table.name => Some(column),
         _ => None,
+    }
+}
+
+/// The strings of a name list (`ColumnRef` fields, a function's or type's name); `None` when
+/// one is not a string (`t.*`).
+fn string_fields(list: &[Node]) -> Option<Vec<&str>> {
+    list.iter()
+        .map(|f| match f.node.as_ref() {
+            Some(N::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `schema.name` as a name list.
+fn qualified_nodes(q: &QualifiedName) -> Vec<Node> {
+    let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
+    vec![s(&q.schema), s(&q.name)]
+}
+
+/// Whether a FROM item names the relation `q` (qualified, or bare as it resolves).
+pub fn range_var_is(rv: &pb::RangeVar, q: &QualifiedName) -> bool {
+    rv.relname == q.name && (rv.schemaname.is_empty() || rv.schemaname == q.schema)
+}
+
+/// Point a FROM item naming `old` at `new`.
+pub fn rename_range_var(rv: &mut pb::RangeVar, old: &QualifiedName, new: &QualifiedName) {
+    if range_var_is(rv, old) {
+        rv.schemaname = new.schema.clone();
+        rv.relname = new.name.clone();
     }
 }
 
@@ -629,7 +650,7 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
     if let Rename::Column { table, .. } = rename {
         visit(&node, &mut |n| {
             if let Some(N::RangeVar(rv)) = n.node.as_ref() {
-                if rv.relname == table.name && (rv.schemaname.is_empty() || rv.schemaname == table.schema) {
+                if range_var_is(rv, table) {
                     aliases.insert(rv.alias.as_ref().map_or(rv.relname.clone(), |a| a.aliasname.clone()));
                 }
             }
@@ -657,12 +678,7 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
                 }
             }
         }
-        (Some(N::RangeVar(rv)), Rename::Relation { old, new })
-            if rv.relname == old.name && (rv.schemaname.is_empty() || rv.schemaname == old.schema) =>
-        {
-            rv.schemaname = new.schema.clone();
-            rv.relname = new.name.clone();
-        }
+        (Some(N::RangeVar(rv)), Rename::Relation { old, new }) => rename_range_var(rv, old, new),
         (Some(N::AConst(c)), Rename::Relation { old, new }) => {
             if let Some(Val::Sval(s)) = c.val.as_mut() {
                 if s.sval == old.to_string() {
@@ -672,44 +688,19 @@ pub fn renamed(e: &Expr, rename: &Rename, cx: &ExprContext) -> Result<Expr, Stri
         }
         (Some(N::TypeCast(tc)), Rename::Type { old, new }) => {
             if let Some(tn) = tc.type_name.as_mut() {
-                let names: Vec<String> = tn
-                    .names
-                    .iter()
-                    .filter_map(|x| match x.node.as_ref() {
-                        Some(N::String(s)) => Some(s.sval.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                if names == [old.schema.clone(), old.name.clone()] {
-                    let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
-                    tn.names = vec![s(&new.schema), s(&new.name)];
+                if string_fields(&tn.names) == Some(vec![old.schema.as_str(), old.name.as_str()]) {
+                    tn.names = qualified_nodes(new);
                 }
             }
         }
-        (Some(N::FuncCall(fc)), Rename::Function { old, new }) => {
-            let names: Vec<String> = fc
-                .funcname
-                .iter()
-                .filter_map(|x| match x.node.as_ref() {
-                    Some(N::String(s)) => Some(s.sval.clone()),
-                    _ => None,
-                })
-                .collect();
-            if names == [old.schema.clone(), old.name.clone()] {
-                let s = |v: &str| Node { node: Some(N::String(pb::String { sval: v.to_string() })) };
-                fc.funcname = vec![s(&new.schema), s(&new.name)];
-            }
+        (Some(N::FuncCall(fc)), Rename::Function { old, new })
+            if string_fields(&fc.funcname) == Some(vec![old.schema.as_str(), old.name.as_str()]) =>
+        {
+            fc.funcname = qualified_nodes(new);
         }
         (Some(N::ColumnRef(cr)), Rename::Column { table, old, new }) => {
-            let qualifier = cr.fields.first().and_then(|f| match f.node.as_ref() {
-                Some(N::String(s)) if cr.fields.len() == 2 => Some(s.sval.as_str()),
-                _ => None,
-            });
-            let column = match qualifier {
-                Some(q) if aliases.contains(q) => cr.fields.last().and_then(|f| match f.node.as_ref() {
-                    Some(N::String(s)) => Some(s.sval.as_str()),
-                    _ => None,
-                }),
+            let column = match string_fields(&cr.fields).as_deref() {
+                Some([q, column]) if aliases.contains(*q) => Some(*column),
                 _ if cx.table == Some(*table) => own_column(cr, cx.table),
                 _ => None,
             };

@@ -171,19 +171,11 @@ pub fn describe_size(size: &TableSize) -> String {
 /// Review one file's statements, given the catalog before the file and the file's text (for
 /// line numbers).
 pub fn review_file(before: &Catalog, file: &str, text: &str, statements: &[RecordedStatement]) -> FileReview {
-    let mut cx = rules::FileState::new(before);
-    // For each statement, what the statements after it create.
-    let mut later: Vec<BTreeSet<(Option<String>, String)>> = vec![BTreeSet::new(); statements.len()];
-    for i in (0..statements.len().saturating_sub(1)).rev() {
-        later[i] = later[i + 1].clone();
-        later[i].extend(rules::created_names(&statements[i + 1].node));
-    }
+    let mut cx = rules::FileState::new(before, statements);
     let statements = statements
         .iter()
-        .zip(later)
-        .map(|(st, created_later)| {
+        .map(|st| {
             let (line, column) = line_col(text, st.offset);
-            cx.created_later = created_later;
             let judged = cx.judge(st);
             Reviewed {
                 file: file.to_string(),

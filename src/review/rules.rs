@@ -52,27 +52,24 @@ pub struct FileState<'a> {
     not_null_checks: BTreeMap<String, (QualifiedName, String)>,
     /// Columns with a validated CHECK (col IS NOT NULL): SET NOT NULL skips its scan.
     proven_not_null: BTreeSet<(QualifiedName, String)>,
-    /// Names (schema if written, name) that statements after the one judged create: a view,
-    /// function or type dropped and re-created in the same migration is not gone for clients.
-    pub created_later: BTreeSet<(Option<String>, String)>,
+    /// Names (schema if written, name) that statements after the one judged create, with how
+    /// many do: a view, function or type dropped and re-created in the same migration is not
+    /// gone for clients.
+    created_later: BTreeMap<(Option<String>, String), usize>,
     /// Names statements before the one judged created (or renamed something to).
     created_earlier: BTreeSet<(Option<String>, String)>,
 }
 
 /// Whether `parts` (a name as written) is in `names`; a side without a schema matches any.
-fn named_in(names: &BTreeSet<(Option<String>, String)>, parts: &[String]) -> bool {
+fn named_in<'n>(mut names: impl Iterator<Item = &'n (Option<String>, String)>, parts: &[String]) -> bool {
     let Some((name, rest)) = parts.split_last() else { return false };
     let schema = rest.last();
-    names.iter().any(|(s, n)| n == name && (s.is_none() || schema.is_none() || s.as_ref() == schema))
+    names.any(|(s, n)| n == name && (s.is_none() || schema.is_none() || s.as_ref() == schema))
 }
 
 /// The names a statement creates (or renames something to), as written.
-pub fn created_names(node: &Node) -> Vec<(Option<String>, String)> {
-    let dotted = |parts: Vec<String>| -> Vec<(Option<String>, String)> {
-        let mut parts = parts;
-        let Some(name) = parts.pop() else { return Vec::new() };
-        vec![(parts.pop(), name)]
-    };
+fn created_names(node: &Node) -> Vec<(Option<String>, String)> {
+    let dotted = |parts: Vec<String>| ast::qualified_parts(&parts).into_iter().collect();
     match node.node.as_ref() {
         Some(N::CreateStmt(c)) => c.relation.as_ref().map(ast::range_var_parts).into_iter().collect(),
         Some(N::ViewStmt(v)) => v.view.as_ref().map(ast::range_var_parts).into_iter().collect(),
@@ -135,7 +132,12 @@ const VOLATILE_BUILTINS: &[&str] = &[
 ];
 
 impl<'a> FileState<'a> {
-    pub fn new(before: &'a Catalog) -> FileState<'a> {
+    /// The state before a file whose statements are `statements`.
+    pub fn new(before: &'a Catalog, statements: &[RecordedStatement]) -> FileState<'a> {
+        let mut created_later = BTreeMap::new();
+        for name in statements.iter().flat_map(|st| created_names(&st.node)) {
+            *created_later.entry(name).or_insert(0) += 1;
+        }
         let mut proven_not_null = BTreeSet::new();
         for t in before.tables.values() {
             for c in t.constraints.values() {
@@ -155,7 +157,7 @@ impl<'a> FileState<'a> {
             lock_timeout_reported: false,
             not_null_checks: BTreeMap::new(),
             proven_not_null,
-            created_later: BTreeSet::new(),
+            created_later,
             created_earlier: BTreeSet::new(),
         }
     }
@@ -193,13 +195,13 @@ impl<'a> FileState<'a> {
 
     /// Whether a later statement of the file creates an object of this name (as written).
     fn recreated_later(&self, parts: &[String]) -> bool {
-        named_in(&self.created_later, parts)
+        named_in(self.created_later.keys(), parts)
     }
 
     /// Whether an earlier statement of the file created an object of this name: nobody else
     /// has used it yet.
     fn created_in_file(&self, parts: &[String]) -> bool {
-        named_in(&self.created_earlier, parts)
+        named_in(self.created_earlier.iter(), parts)
     }
 
     fn table_of_index(&self, qn: &QualifiedName) -> Option<QualifiedName> {
@@ -230,8 +232,17 @@ impl<'a> FileState<'a> {
     }
 
     pub fn judge(&mut self, st: &RecordedStatement) -> Judged {
+        let created = created_names(&st.node);
+        for name in &created {
+            if let Some(n) = self.created_later.get_mut(name) {
+                *n -= 1;
+                if *n == 0 {
+                    self.created_later.remove(name);
+                }
+            }
+        }
         let mut j = self.judge_node(st);
-        self.created_earlier.extend(created_names(&st.node));
+        self.created_earlier.extend(created);
         // A lock on a table others use, with nothing bounding the wait.
         if let Some((level, table)) = &j.lock {
             if *level >= L::ShareUpdateExclusive

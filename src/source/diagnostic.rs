@@ -33,6 +33,10 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, location: None, message: message.into(), statement: None }
     }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, location: None, message: message.into(), statement: None }
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -22,25 +22,25 @@ impl Interpreter {
         let (schema, name) = ast::range_var_parts(rv);
         let objtype = ObjectType::try_from(st.objtype).unwrap_or(ObjectType::Undefined);
         let scope = self.scope(s);
+        // IF EXISTS: nothing to do; else the server's error.
+        let missing = || -> R {
+            if st.missing_ok {
+                Ok(())
+            } else {
+                Err(err_at(format!("relation \"{name}\" does not exist"), rv.location))
+            }
+        };
         match objtype {
             ObjectType::ObjectTable => {}
             ObjectType::ObjectSequence => {
                 let Some(seq) = scope.find_sequence(schema.as_deref(), &name) else {
-                    return if st.missing_ok {
-                        Ok(())
-                    } else {
-                        Err(err_at(format!("relation \"{name}\" does not exist"), rv.location))
-                    };
+                    return missing();
                 };
                 return self.alter_sequence_as_table(&seq, st);
             }
             ObjectType::ObjectIndex => {
                 let Some(idx) = scope.find_index(schema.as_deref(), &name) else {
-                    return if st.missing_ok {
-                        Ok(())
-                    } else {
-                        Err(err_at(format!("relation \"{name}\" does not exist"), rv.location))
-                    };
+                    return missing();
                 };
                 return self.alter_index(&idx, st);
             }
@@ -52,11 +52,7 @@ impl Interpreter {
             }
             ObjectType::ObjectView | ObjectType::ObjectMatview => {
                 let Some(v) = scope.find_view(schema.as_deref(), &name) else {
-                    return if st.missing_ok {
-                        Ok(())
-                    } else {
-                        Err(err_at(format!("relation \"{name}\" does not exist"), rv.location))
-                    };
+                    return missing();
                 };
                 return self.alter_view(&v, st, s);
             }

@@ -18,10 +18,7 @@ use pg_query::protobuf::{self as pb, ObjectType};
 fn relation_rename<'a>(old: &'a QualifiedName, new: &'a QualifiedName) -> impl FnMut(&mut pb::Node) + 'a {
     move |n: &mut pb::Node| {
         if let Some(N::RangeVar(rv)) = n.node.as_mut() {
-            if rv.relname == old.name && (rv.schemaname.is_empty() || rv.schemaname == old.schema) {
-                rv.schemaname = new.schema.clone();
-                rv.relname = new.name.clone();
-            }
+            crate::normalize::expr::rename_range_var(rv, old, new);
         }
     }
 }
