@@ -175,9 +175,15 @@ hazards! {
         code: "breaks_clients",
         severity: Medium,
         what: "Changes a name or a contract the running application uses: renaming a table, \
-               column, type or enum value, dropping NOT NULL, dropping a view or function.",
+               column, type or enum value; dropping a view, function or type; dropping NOT NULL, \
+               a default, a generation expression, a CHECK or foreign key, or a unique key no \
+               equivalent one replaces (ON CONFLICT needs it); making an identity GENERATED \
+               ALWAYS, or adding one whose sequence starts below the values already stored. A \
+               guarantee the same migration restores (a constraint re-added under its name, a \
+               default replaced by an identity) is no break.",
         why: "The application deployed before the migration still uses the old name or \
-              assumption; it fails between the migration and the next deploy.",
+              assumption; it fails, or writes rows its readers do not expect, between the \
+              migration and the next deploy.",
         safer: "Expand and contract: add the new name (a column, or a view with the old name), \
                 move the application over, then remove the old one.",
     },

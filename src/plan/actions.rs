@@ -3,6 +3,7 @@
 //! objects (that must exist before it), *removes* objects (of the old catalog) and *releases*
 //! objects (old dependencies it stops holding). The graph turns those sets into edges.
 
+use super::contract::{self, ColumnAspect};
 use super::sql;
 use super::step::{HazardKind as H, LockLevel as L, Step};
 use crate::diff::{columns_of_type, Change, DomainChange, EnumPosition};
@@ -56,6 +57,8 @@ pub struct Cx<'a> {
     pub new_deps: &'a DepIndex,
     /// Foreign keys dropped by their own step before their table is dropped.
     pub dropped_separately: &'a BTreeSet<ObjectRef>,
+    /// Tables the plan creates, re-created ones (a new partition key) among them.
+    pub created_tables: &'a BTreeSet<QualifiedName>,
     /// Online-safe forms for tables that exist before and after the plan.
     pub online: bool,
 }
@@ -65,6 +68,7 @@ impl Cx<'_> {
     /// recreated by the plan as a new kind of table).
     fn existing(&self, table: &QualifiedName) -> bool {
         match (self.from.tables.get(table), self.to.tables.get(table)) {
+            _ if self.created_tables.contains(table) => false,
             (Some(a), Some(b)) => a.partition_key.is_some() == b.partition_key.is_some(),
             _ => false,
         }
@@ -84,6 +88,26 @@ fn gone(step: Step, for_good: bool, message: String) -> Step {
         step.hazard(H::BreaksClients, message)
     } else {
         step
+    }
+}
+
+/// What a change of a column of an existing table takes away from the application (see
+/// [`contract`]), judged from the column before the plan and the desired one.
+fn loosened(step: Step, cx: &Cx, table: &QualifiedName, column: &str, aspect: ColumnAspect) -> Step {
+    let before = cx.from.tables.get(table).and_then(|t| t.column(column));
+    let after = cx.to.tables.get(table).and_then(|t| t.column(column));
+    let (Some(before), Some(after)) = (before, after) else { return step };
+    contract::column_loosened(before, after, aspect)
+        .iter()
+        .fold(step, |step, l| step.hazard(H::BreaksClients, l.message(table, column)))
+}
+
+/// Dropping a unique index takes `ON CONFLICT` on its columns away, unless the desired schema
+/// has an equivalent key.
+fn unique_index_dropped(step: Step, i: &crate::model::Index, cx: &Cx) -> Step {
+    match contract::unique_index_dropped(i, cx.to).filter(|_| cx.from.tables.contains_key(&i.table)) {
+        Some(message) => step.hazard(H::BreaksClients, message),
+        None => step,
     }
 }
 
@@ -352,7 +376,9 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::DropSequence(s) => {
             let me = ObjectRef::Sequence(s.name.clone());
             let mut a = Action::new(rank(DROP, 15, &s.name)).step(
-                st(format!("DROP SEQUENCE {}", s.name)).hazard(H::DataLoss, "the sequence's current value is lost"),
+                st(format!("DROP SEQUENCE {}", s.name))
+                    .lock(L::AccessExclusive)
+                    .hazard(H::DataLoss, "the sequence's current value is lost"),
             );
             a.removes.insert(me.clone());
             a.releases.extend(cx.old_deps.of_filtered(&me, |d| d.kind == DepKind::Normal).cloned());
@@ -370,7 +396,11 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     to.min
                 )));
             }
-            a.step(st(format!("ALTER SEQUENCE {name} {}", sql::alter_sequence_clauses(from, to).join(" "))))
+            // SHARE ROW EXCLUSIVE: nextval() waits, and the inserts drawing from it.
+            a.step(
+                st(format!("ALTER SEQUENCE {name} {}", sql::alter_sequence_clauses(from, to).join(" ")))
+                    .lock(L::ShareRowExclusive),
+            )
         }
         Change::SetSequenceOwnedBy { name, from, to } => {
             let target = match to {
@@ -394,7 +424,27 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 }
             }
             objs.extend(t.constraints.keys().map(|k| ObjectRef::Constraint(t.name.clone(), k.clone())));
-            Action::new(rank(CREATE, 5, &t.name)).step(st(sql::create_table(t))).provide(objs, cx)
+            // Foreign keys lock the existing tables they reference against writes (briefly: the
+            // new table has no rows to check); INHERITS locks existing parents.
+            let mut step = st(sql::create_table(t));
+            let referenced = t.constraints.values().filter_map(|c| match &c.kind {
+                ConstraintKind::ForeignKey(fk) => Some(&fk.ref_table),
+                _ => None,
+            });
+            if let Some(r) = referenced.filter(|r| cx.existing(r)).min() {
+                step = step.lock_on(L::ShareRowExclusive, r.clone());
+            }
+            if let Some(p) = t.inherits.iter().filter(|p| cx.existing(p)).min() {
+                step = step.lock_on(L::ShareUpdateExclusive, p.clone());
+            }
+            // PARTITION OF an existing table locks it against reads too.
+            if let Some(p) = t.partition_of.as_ref().filter(|p| cx.existing(&p.parent)) {
+                step = step.lock_on(L::AccessExclusive, p.parent.clone()).hazard(
+                    H::AccessExclusiveLock,
+                    format!("creating a partition takes ACCESS EXCLUSIVE on {}", p.parent),
+                );
+            }
+            Action::new(rank(CREATE, 5, &t.name)).step(step).provide(objs, cx)
         }
         Change::DropTable(t) => {
             let mut objs = vec![ObjectRef::Table(t.name.clone())];
@@ -534,16 +584,12 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             a
         }
         Change::DropDefault { table, column, .. } => Action::new(rank(DROP, 12, format!("{table}.{column}")))
-            .step(gone(
+            .step(loosened(
                 st(alter_table(table, format!("ALTER COLUMN {} DROP DEFAULT", q(column)))).lock(L::AccessExclusive),
-                cx.existing(table)
-                    && cx
-                        .to
-                        .tables
-                        .get(table)
-                        .and_then(|t| t.column(column))
-                        .is_some_and(|c| c.not_null && c.identity.is_none() && c.generated.is_none()),
-                format!("inserts that leave {} out fail: it is NOT NULL and no longer has a default", q(column)),
+                cx,
+                table,
+                column,
+                ColumnAspect::Omitted,
             ))
             .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::SetNotNull { table, column } if cx.online && cx.existing(table) => {
@@ -577,10 +623,12 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             Action::new(rank(ALTER, 8, format!("{table}.{column}"))).step(step).require([col(table, column)])
         }
         Change::DropNotNull { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
-            .step(gone(
+            .step(loosened(
                 st(alter_table(table, format!("ALTER COLUMN {} DROP NOT NULL", q(column)))).lock(L::AccessExclusive),
-                cx.existing(table),
-                format!("{} may now hold NULLs that code reading it does not expect", q(column)),
+                cx,
+                table,
+                column,
+                ColumnAspect::Nullability,
             ))
             .require([col(table, column)]),
         Change::AddIdentity { table, column, identity, set_not_null } => {
@@ -593,16 +641,26 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                         .hazard(H::FailsOnExistingData, format!("fails if a row has {} NULL", q(column))),
                 );
             }
-            a.step(
+            a.step(loosened(
                 st(alter_table(
                     table,
                     format!("ALTER COLUMN {} ADD {}", q(column), sql::identity_clause(table, column, identity)),
                 ))
                 .lock(L::AccessExclusive),
-            )
+                cx,
+                table,
+                column,
+                ColumnAspect::Supplied,
+            ))
         }
         Change::DropIdentity { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
-            .step(st(alter_table(table, format!("ALTER COLUMN {} DROP IDENTITY", q(column)))).lock(L::AccessExclusive))
+            .step(loosened(
+                st(alter_table(table, format!("ALTER COLUMN {} DROP IDENTITY", q(column)))).lock(L::AccessExclusive),
+                cx,
+                table,
+                column,
+                ColumnAspect::Omitted,
+            ))
             .require([col(table, column)]),
         Change::AlterIdentity { table, column, from, to } => {
             let mut clauses = Vec::new();
@@ -614,10 +672,14 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             );
             let mut a = Action::new(rank(ALTER, 8, format!("{table}.{column}"))).require([col(table, column)]);
             if !clauses.is_empty() {
-                a = a.step(
+                a = a.step(loosened(
                     st(alter_table(table, format!("ALTER COLUMN {} {}", q(column), clauses.join(" "))))
                         .lock(L::AccessExclusive),
-                );
+                    cx,
+                    table,
+                    column,
+                    ColumnAspect::Supplied,
+                ));
             }
             if from.sequence != to.sequence {
                 a = a.step(st(format!("ALTER SEQUENCE {} RENAME TO {}", from.sequence, q(&to.sequence.name))));
@@ -625,9 +687,13 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             a
         }
         Change::DropGenerated { table, column } => Action::new(rank(ALTER, 6, format!("{table}.{column}")))
-            .step(
+            .step(loosened(
                 st(alter_table(table, format!("ALTER COLUMN {} DROP EXPRESSION", q(column)))).lock(L::AccessExclusive),
-            )
+                cx,
+                table,
+                column,
+                ColumnAspect::Generated,
+            ))
             .require([col(table, column)]),
         Change::RegenerateColumn { table, from, to } => {
             let me = col(table, &to.name);
@@ -726,10 +792,38 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             action.provide([me], cx)
         }
         Change::DropConstraint { table, constraint } => {
+            let mut step =
+                st(alter_table(table, format!("DROP CONSTRAINT {}", q(&constraint.name)))).lock(L::AccessExclusive);
+            if let Some(message) =
+                contract::constraint_dropped(table, constraint, cx.to).filter(|_| cx.from.tables.contains_key(table))
+            {
+                step = step.hazard(H::BreaksClients, message);
+            }
+            // A key that a new unique index or constraint on the same columns takes over is
+            // dropped after it exists: ON CONFLICT keeps working throughout. (Not when it has
+            // the dropped one's name, nor for two primary keys: they cannot coexist.)
+            let successor: Vec<ObjectRef> = match &constraint.kind {
+                ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) if cx.existing(table) => {
+                    let mut columns = k.columns.clone();
+                    columns.sort();
+                    let old = contract::unique_keys(cx.from, table);
+                    contract::unique_keys(cx.to, table)
+                        .into_iter()
+                        .filter(|n| n.columns == columns && !n.primary && !old.iter().any(|o| o.object == n.object))
+                        .map(|n| n.object)
+                        .filter(|o| match o {
+                            ObjectRef::Index(i) => i.name != constraint.name,
+                            ObjectRef::Constraint(_, name) => *name != constraint.name,
+                            _ => true,
+                        })
+                        .take(1)
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
             Action::new(rank(DROP, 10, format!("{table}.{}", constraint.name)))
-                .step(
-                    st(alter_table(table, format!("DROP CONSTRAINT {}", q(&constraint.name)))).lock(L::AccessExclusive),
-                )
+                .step(step)
+                .require(successor)
                 .remove([ObjectRef::Constraint(table.clone(), constraint.name.clone())], cx)
         }
         Change::ValidateConstraint { table, name } => Action::new(rank(ALTER, 9, format!("{table}.{name}")))
@@ -767,12 +861,14 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             Action::new(rank(CREATE, 7, &i.name)).step(step).provide([ObjectRef::Index(i.name.clone())], cx)
         }
         Change::DropIndex(i) if cx.online_for(&i.table) => Action::new(rank(DROP, 11, &i.name))
-            .step(
+            .step(unique_index_dropped(
                 st(format!("DROP INDEX CONCURRENTLY {}", i.name))
                     .lock(L::ShareUpdateExclusive)
                     .non_transactional()
                     .hazard(H::NonTransactional, "DROP INDEX CONCURRENTLY runs outside a transaction"),
-            )
+                i,
+                cx,
+            ))
             .remove([ObjectRef::Index(i.name.clone())], cx),
         Change::DropIndex(i) => {
             let mut step = st(format!("DROP INDEX {}", i.name)).lock(L::AccessExclusive);
@@ -780,7 +876,9 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 step =
                     step.hazard(H::AccessExclusiveLock, "dropping the index locks its table against reads and writes");
             }
-            Action::new(rank(DROP, 11, &i.name)).step(step).remove([ObjectRef::Index(i.name.clone())], cx)
+            Action::new(rank(DROP, 11, &i.name))
+                .step(unique_index_dropped(step, i, cx))
+                .remove([ObjectRef::Index(i.name.clone())], cx)
         }
         Change::SetIndexOptions { name, set, reset } => {
             let mut a = Action::new(rank(ALTER, 10, name)).require([ObjectRef::Index(name.clone())]);

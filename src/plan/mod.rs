@@ -5,6 +5,7 @@
 //! the actions. The plan remembers, for every step, the change that made it.
 
 mod actions;
+pub mod contract;
 mod graph;
 pub mod sql;
 pub mod step;
@@ -96,12 +97,20 @@ pub fn plan_with(changes: &[Change], from: &Catalog, to: &Catalog, options: &Pla
             _ => None,
         })
         .collect();
+    let created_tables: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(t.name.clone()),
+            _ => None,
+        })
+        .collect();
     let cx = actions::Cx {
         from,
         to,
         old_deps: &old_deps,
         new_deps: &new_deps,
         dropped_separately: &dropped_separately,
+        created_tables: &created_tables,
         online: options.online,
     };
     let actions: Vec<actions::Action> = changes
@@ -160,9 +169,11 @@ pub fn plan_with(changes: &[Change], from: &Catalog, to: &Catalog, options: &Pla
         }
     };
     // A lock on anything but a table this plan creates (dropping a table in use waits too).
-    let locks_existing = steps
-        .iter()
-        .any(|s| s.lock.is_some() && s.object.as_ref().and_then(table_of).is_none_or(|t| from.tables.contains_key(&t)));
+    let locks_existing = steps.iter().any(|s| {
+        s.lock.is_some()
+            && (s.locked_table.is_some()
+                || s.object.as_ref().and_then(table_of).is_none_or(|t| from.tables.contains_key(&t)))
+    });
     if locks_existing {
         preamble.extend(options.timeouts());
     }

@@ -15,6 +15,9 @@ pub struct Step {
     pub hazards: Vec<Hazard>,
     /// The lock it takes on an existing table, if any.
     pub lock: Option<LockLevel>,
+    /// The existing table locked, when it is not the table of the step's object: a new
+    /// table's foreign keys lock the tables they reference, INHERITS its parents.
+    pub locked_table: Option<crate::model::QualifiedName>,
     pub transactional: bool,
     /// Starts a new transaction: the slow half of an online pair (VALIDATE CONSTRAINT), which
     /// gains nothing if the strong lock of the half before is still held.
@@ -30,6 +33,7 @@ impl Step {
             summary: summary.into(),
             hazards: Vec::new(),
             lock: None,
+            locked_table: None,
             transactional: true,
             fresh_transaction: false,
             object: None,
@@ -43,6 +47,15 @@ impl Step {
 
     pub fn lock(mut self, level: LockLevel) -> Step {
         self.lock = Some(level);
+        self
+    }
+
+    /// A lock on `table`, which is not the step's object's (the strongest is kept).
+    pub fn lock_on(mut self, level: LockLevel, table: crate::model::QualifiedName) -> Step {
+        if self.lock.is_none_or(|l| level > l) {
+            self.lock = Some(level);
+            self.locked_table = Some(table);
+        }
         self
     }
 

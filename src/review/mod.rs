@@ -168,10 +168,16 @@ pub fn describe_size(size: &TableSize) -> String {
     format!("about {rows} rows ({bytes})")
 }
 
-/// Review one file's statements, given the catalog before the file and the file's text (for
-/// line numbers).
-pub fn review_file(before: &Catalog, file: &str, text: &str, statements: &[RecordedStatement]) -> FileReview {
-    let mut cx = rules::FileState::new(before, statements);
+/// Review one file's statements, given the catalog before the file, the catalog it leaves and
+/// the file's text (for line numbers).
+pub fn review_file(
+    before: &Catalog,
+    after: &Catalog,
+    file: &str,
+    text: &str,
+    statements: &[RecordedStatement],
+) -> FileReview {
+    let mut cx = rules::FileState::new(before, after, statements);
     let statements = statements
         .iter()
         .map(|st| {
@@ -208,7 +214,7 @@ pub fn review(history: &[SqlFile], files: &[SqlFile], options: &ParseOptions) ->
         let before = interp.catalog().clone();
         let recorded: Vec<RecordedStatement> =
             interp.run_file_recording(f).into_iter().filter(|r| r.file == f.name).collect();
-        review.files.push(review_file(&before, &f.name, &f.text, &recorded));
+        review.files.push(review_file(&before, interp.catalog(), &f.name, &f.text, &recorded));
     }
     (review, interp.diagnostics().to_vec())
 }

@@ -5,6 +5,7 @@ use super::Finding;
 use crate::hazard::{HazardKind as H, LockLevel as L};
 use crate::model::{Catalog, ConstraintKind, QualifiedName, Volatility};
 use crate::normalize::{self, Scope};
+use crate::plan::contract::{self, ColumnAspect, Loosening};
 use crate::plan::typechange;
 use crate::source::parse::ast;
 use crate::source::parse::RecordedStatement;
@@ -44,6 +45,8 @@ impl Judged {
 /// What the file has done so far.
 pub struct FileState<'a> {
     before: &'a Catalog,
+    /// The catalog the whole file leaves: a drop the file makes good later is no break.
+    after: &'a Catalog,
     /// Relations the file created: nobody else sees them yet.
     created: BTreeSet<QualifiedName>,
     lock_timeout: bool,
@@ -132,8 +135,8 @@ const VOLATILE_BUILTINS: &[&str] = &[
 ];
 
 impl<'a> FileState<'a> {
-    /// The state before a file whose statements are `statements`.
-    pub fn new(before: &'a Catalog, statements: &[RecordedStatement]) -> FileState<'a> {
+    /// The state before a file whose statements are `statements`, which leave `after`.
+    pub fn new(before: &'a Catalog, after: &'a Catalog, statements: &[RecordedStatement]) -> FileState<'a> {
         let mut created_later = BTreeMap::new();
         for name in statements.iter().flat_map(|st| created_names(&st.node)) {
             *created_later.entry(name).or_insert(0) += 1;
@@ -152,6 +155,7 @@ impl<'a> FileState<'a> {
         }
         FileState {
             before,
+            after,
             created: BTreeSet::new(),
             lock_timeout: false,
             lock_timeout_reported: false,
@@ -204,6 +208,46 @@ impl<'a> FileState<'a> {
         named_in(self.created_earlier.iter(), parts)
     }
 
+    /// What a subcommand on `column` of the existing `table` takes away (see [`contract`]):
+    /// judged from the column before the file and the one the file leaves, so that a guarantee
+    /// the file restores is no break; from the statement alone (`unmodeled`) when the history
+    /// does not know the table.
+    fn loosened(
+        &self,
+        j: &mut Judged,
+        table: &QualifiedName,
+        column: &str,
+        aspect: ColumnAspect,
+        unmodeled: &[Loosening],
+    ) {
+        let found = match self.before.tables.get(table) {
+            None => unmodeled.to_vec(),
+            Some(t) => match (t.column(column), self.after.tables.get(table).and_then(|t| t.column(column))) {
+                (Some(before), Some(after)) => contract::column_loosened(before, after, aspect),
+                _ => Vec::new(),
+            },
+        };
+        for l in found {
+            j.find(Finding::new(H::BreaksClients, l.message(table, column)));
+        }
+    }
+
+    /// The tables a CREATE TABLE's foreign keys reference (column and table constraints).
+    fn references(&self, cs: &pb::CreateStmt, path: &[String]) -> Vec<QualifiedName> {
+        let constraints = cs.table_elts.iter().flat_map(|e| match e.node.as_ref() {
+            Some(N::ColumnDef(cd)) => cd.constraints.iter().collect::<Vec<_>>(),
+            Some(N::Constraint(_)) => vec![e],
+            _ => Vec::new(),
+        });
+        constraints
+            .filter_map(|n| match n.node.as_ref() {
+                Some(N::Constraint(c)) if c.contype == C::ConstrForeign as i32 => c.pktable.as_ref(),
+                _ => None,
+            })
+            .map(|rv| self.resolve(rv, path))
+            .collect()
+    }
+
     fn table_of_index(&self, qn: &QualifiedName) -> Option<QualifiedName> {
         if let Some(i) = self.before.indexes.get(qn) {
             return Some(i.table.clone());
@@ -217,12 +261,15 @@ impl<'a> FileState<'a> {
             if let Some(N::FuncCall(fc)) = n.node.as_ref() {
                 let names = ast::names(&fc.funcname);
                 let Some(name) = names.last() else { return };
+                // A function the file creates is known from the catalog the file leaves.
+                let schema = names.len().checked_sub(2).map(|i| names[i].as_str());
                 let volatile = VOLATILE_BUILTINS.contains(&name.as_str())
-                    || self
-                        .scope(search_path)
-                        .find_function(names.len().checked_sub(2).map(|i| names[i].as_str()), name, Some(fc.args.len()))
-                        .and_then(|id| self.before.functions.get(&id))
-                        .is_some_and(|f| f.volatility == Volatility::Volatile);
+                    || [self.before, self.after].into_iter().any(|catalog| {
+                        Scope::new(catalog, search_path)
+                            .find_function(schema, name, Some(fc.args.len()))
+                            .and_then(|id| catalog.functions.get(&id))
+                            .is_some_and(|f| f.volatility == Volatility::Volatile)
+                    });
                 if volatile && found.is_none() {
                     found = Some(format!("{name}()"));
                 }
@@ -274,6 +321,23 @@ impl<'a> FileState<'a> {
                 let Some(rv) = cs.relation.as_ref() else { return Judged::new("CREATE TABLE") };
                 let qn = self.resolve(rv, path);
                 let mut j = Judged::new(format!("CREATE TABLE {qn}"));
+                // A foreign key locks the table it references against writes (briefly: a new
+                // table has no rows to check); INHERITS locks the parents against schema changes.
+                for referenced in self.references(cs, path) {
+                    if self.existing(&referenced) && referenced != qn {
+                        j.lock(L::ShareRowExclusive, &referenced);
+                    }
+                }
+                if cs.partbound.is_none() {
+                    for parent in &cs.inh_relations {
+                        if let Some(N::RangeVar(p)) = parent.node.as_ref() {
+                            let p = self.resolve(p, path);
+                            if self.existing(&p) {
+                                j.lock(L::ShareUpdateExclusive, &p);
+                            }
+                        }
+                    }
+                }
                 if cs.partbound.is_some() {
                     if let Some(N::RangeVar(parent)) = cs.inh_relations.first().and_then(|n| n.node.as_ref()) {
                         let parent = self.resolve(parent, path);
@@ -305,6 +369,26 @@ impl<'a> FileState<'a> {
                     None => Judged::new(format!("CREATE {what}")),
                 }
             }
+            N::ViewStmt(v) => {
+                let Some(rv) = v.view.as_ref() else { return Judged::new("CREATE VIEW") };
+                let qn = self.resolve(rv, path);
+                let mut j = Judged::new(format!("CREATE {}VIEW {qn}", if v.replace { "OR REPLACE " } else { "" }));
+                if self.before.views.contains_key(&qn) && !self.created.contains(&qn) {
+                    // Replacing a view others query locks it against them.
+                    j.lock(L::AccessExclusive, &qn);
+                } else {
+                    self.created.insert(qn);
+                }
+                j
+            }
+            N::CreateSeqStmt(c) => match c.sequence.as_ref() {
+                Some(rv) => {
+                    let qn = self.resolve(rv, path);
+                    self.created.insert(qn.clone());
+                    Judged::new(format!("CREATE SEQUENCE {qn}"))
+                }
+                None => Judged::new("CREATE SEQUENCE"),
+            },
             N::IndexStmt(ix) => self.index(ix, path),
             N::DropStmt(d) => self.drop(d, path),
             N::AlterTableStmt(at) => self.alter_table(at, path),
@@ -390,10 +474,28 @@ impl<'a> FileState<'a> {
             }
             N::GrantRoleStmt(_) => authorization("GRANT role", "changes role membership"),
             N::CreatePolicyStmt(p) => {
-                authorization(format!("CREATE POLICY {}", p.policy_name), "adds a row-level security policy")
+                let mut j =
+                    authorization(format!("CREATE POLICY {}", p.policy_name), "adds a row-level security policy");
+                if let Some(rv) = p.table.as_ref() {
+                    j.lock(L::AccessExclusive, &self.resolve(rv, path));
+                }
+                j
             }
             N::AlterPolicyStmt(p) => {
-                authorization(format!("ALTER POLICY {}", p.policy_name), "changes a row-level security policy")
+                let mut j =
+                    authorization(format!("ALTER POLICY {}", p.policy_name), "changes a row-level security policy");
+                if let Some(rv) = p.table.as_ref() {
+                    j.lock(L::AccessExclusive, &self.resolve(rv, path));
+                }
+                j
+            }
+            N::AlterSeqStmt(a) => {
+                let Some(rv) = a.sequence.as_ref() else { return Judged::new("ALTER SEQUENCE") };
+                let qn = self.resolve(rv, path);
+                // Blocks nextval(), so the inserts that draw from it, until the transaction ends.
+                let mut j = Judged::new(format!("ALTER SEQUENCE {qn}"));
+                j.lock(L::ShareRowExclusive, &qn);
+                j
             }
             N::AlterOwnerStmt(_) => authorization("ALTER ... OWNER TO", "changes an owner"),
             N::AlterDefaultPrivilegesStmt(_) => {
@@ -665,6 +767,27 @@ impl<'a> FileState<'a> {
         ));
         let also = if cascade { ", and everything that depends on it (CASCADE)" } else { "" };
         match kind {
+            O::ObjectView | O::ObjectMatview => {
+                for n in &objects {
+                    j.lock(L::AccessExclusive, &qualified(n));
+                }
+            }
+            // `ON table`: the name's last part is the trigger's or policy's, the rest the table's.
+            O::ObjectTrigger | O::ObjectPolicy => {
+                for n in objects.iter().filter(|n| n.len() > 1) {
+                    j.lock(L::AccessExclusive, &qualified(&n[..n.len() - 1].to_vec()));
+                }
+            }
+            O::ObjectSchema if cascade => {
+                // Everything in it is locked: report the first relation the history knows.
+                let relations = self.before.tables.keys().chain(self.before.views.keys());
+                if let Some(r) = relations.filter(|r| names.contains(&r.schema)).min() {
+                    j.lock(L::AccessExclusive, r);
+                }
+            }
+            _ => {}
+        }
+        match kind {
             O::ObjectTable => {
                 for n in &objects {
                     let qn = qualified(n);
@@ -688,9 +811,9 @@ impl<'a> FileState<'a> {
                             "DROP INDEX CONCURRENTLY cannot run in a transaction block",
                         ));
                     } else {
-                        if let Some(t) = &table {
-                            j.lock(L::AccessExclusive, t);
-                        }
+                        // The index itself is locked too: the lock to report when its table
+                        // is unknown.
+                        j.lock(L::AccessExclusive, table.as_ref().unwrap_or(&qn));
                         if table.as_ref().is_none_or(|t| self.existing(t)) {
                             let on = table.as_ref().map(|t| format!(" on {t}")).unwrap_or_default();
                             j.find(
@@ -702,9 +825,19 @@ impl<'a> FileState<'a> {
                             );
                         }
                     }
+                    let index = self.before.indexes.get(&qn);
+                    if let Some(message) = index
+                        .filter(|i| self.existing(&i.table))
+                        .and_then(|i| contract::unique_index_dropped(i, self.after))
+                    {
+                        j.find(Finding::new(H::BreaksClients, message));
+                    }
                 }
             }
             O::ObjectSequence => {
+                for n in &objects {
+                    j.lock(L::AccessExclusive, &qualified(n));
+                }
                 j.find(Finding::new(H::DataLoss, format!("the current value of {} is lost", names.join(", "))));
             }
             O::ObjectType | O::ObjectDomain | O::ObjectView | O::ObjectMatview | O::ObjectFunction
@@ -835,27 +968,76 @@ impl<'a> FileState<'a> {
                 AT::AtColumnDefault | AT::AtCookedColumnDefault => {
                     parts.push(format!("ALTER COLUMN {col} {} DEFAULT", if c.def.is_some() { "SET" } else { "DROP" }));
                     j.lock(L::AccessExclusive, &table);
-                    let not_null = self
-                        .before
-                        .tables
-                        .get(&table)
-                        .and_then(|t| t.columns.iter().find(|x| x.name == c.name))
-                        .is_some_and(|x| x.not_null);
-                    if c.def.is_none() && existing && not_null {
-                        j.find(Finding::new(
-                            H::BreaksClients,
-                            format!("inserts that leave out {table}.{col} (the running application's) now fail: it is NOT NULL"),
-                        ));
+                    if c.def.is_none() && existing {
+                        let unmodeled = [Loosening::NothingFills { not_null: None }];
+                        self.loosened(&mut j, &table, &c.name, ColumnAspect::Omitted, &unmodeled);
                     }
                 }
                 AT::AtDropNotNull => {
                     parts.push(format!("ALTER COLUMN {col} DROP NOT NULL"));
                     j.lock(L::AccessExclusive, &table);
                     if existing {
-                        j.find(Finding::new(
-                            H::BreaksClients,
-                            format!("{table}.{col} may now hold NULLs that code reading it does not expect"),
-                        ));
+                        self.loosened(&mut j, &table, &c.name, ColumnAspect::Nullability, &[Loosening::MayBeNull]);
+                    }
+                }
+                AT::AtDropIdentity => {
+                    parts.push(format!("ALTER COLUMN {col} DROP IDENTITY"));
+                    j.lock(L::AccessExclusive, &table);
+                    if existing {
+                        // An identity column is NOT NULL, and stays so without it.
+                        let unmodeled = [Loosening::NothingFills { not_null: Some(true) }];
+                        self.loosened(&mut j, &table, &c.name, ColumnAspect::Omitted, &unmodeled);
+                    }
+                }
+                AT::AtAddIdentity | AT::AtSetIdentity => {
+                    // ADD carries a Constraint (`generated_when` 'a' or 'd', sequence options);
+                    // SET a list of options, `generated` among them (the character as integer).
+                    let (always, start) = match c.def.as_deref().and_then(|n| n.node.as_ref()) {
+                        Some(N::Constraint(con)) => (
+                            con.generated_when == "a",
+                            ast::def_elems(&con.options)
+                                .find(|d| d.defname == "start")
+                                .and_then(|d| d.arg.as_deref().and_then(ast::int))
+                                .or(Some(1)),
+                        ),
+                        Some(N::List(l)) => (
+                            ast::def_elems(&l.items).any(|d| {
+                                d.defname == "generated" && d.arg.as_deref().and_then(ast::int) == Some(i64::from(b'a'))
+                            }),
+                            None,
+                        ),
+                        _ => (false, None),
+                    };
+                    let generated = match c.def.as_deref().and_then(|n| n.node.as_ref()) {
+                        Some(N::List(l)) => ast::def_elems(&l.items).find(|d| d.defname == "generated").map(|_| ()),
+                        _ => None,
+                    };
+                    parts.push(format!(
+                        "ALTER COLUMN {col} {}",
+                        match (sub == AT::AtAddIdentity, always, generated) {
+                            (true, true, _) => "ADD GENERATED ALWAYS AS IDENTITY",
+                            (true, false, _) => "ADD GENERATED BY DEFAULT AS IDENTITY",
+                            (false, true, _) => "SET GENERATED ALWAYS",
+                            (false, false, Some(())) => "SET GENERATED BY DEFAULT",
+                            (false, false, None) => "SET sequence options",
+                        }
+                    ));
+                    j.lock(L::AccessExclusive, &table);
+                    if existing {
+                        let mut unmodeled = Vec::new();
+                        if always {
+                            unmodeled.push(Loosening::SuppliedFails);
+                        }
+                        unmodeled.extend(start.map(Loosening::IdentityStartsAt));
+                        self.loosened(&mut j, &table, &c.name, ColumnAspect::Supplied, &unmodeled);
+                    }
+                }
+                AT::AtDropExpression => {
+                    parts.push(format!("ALTER COLUMN {col} DROP EXPRESSION"));
+                    j.lock(L::AccessExclusive, &table);
+                    if existing {
+                        let unmodeled = [Loosening::NoLongerComputed];
+                        self.loosened(&mut j, &table, &c.name, ColumnAspect::Generated, &unmodeled);
                     }
                 }
                 AT::AtSetNotNull => {
@@ -907,6 +1089,13 @@ impl<'a> FileState<'a> {
                 AT::AtDropConstraint => {
                     parts.push(format!("DROP CONSTRAINT {col}"));
                     j.lock(L::AccessExclusive, &table);
+                    let dropped = self.before.tables.get(&table).and_then(|t| t.constraints.get(&c.name));
+                    if let Some(message) = dropped
+                        .filter(|_| existing)
+                        .and_then(|con| contract::constraint_dropped(&table, con, self.after))
+                    {
+                        j.find(Finding::new(H::BreaksClients, message));
+                    }
                 }
                 AT::AtSetLogged | AT::AtSetUnLogged | AT::AtSetTableSpace | AT::AtSetAccessMethod => {
                     let what = match sub {
@@ -1035,7 +1224,7 @@ impl<'a> FileState<'a> {
         let mut not_null = cd.is_not_null;
         let mut default = cd.raw_default.as_deref().cloned();
         let mut computed: Option<&str> = None;
-        // The default first: constraints are judged knowing whether existing rows get a value.
+        // The default first: whether a foreign key is checked depends on a DEFAULT clause.
         for n in &cd.constraints {
             if let Some(N::Constraint(con)) = n.node.as_ref() {
                 if con.contype == C::ConstrDefault as i32 {
@@ -1043,8 +1232,6 @@ impl<'a> FileState<'a> {
                 }
             }
         }
-        let default_value =
-            default.as_ref().is_some_and(|d| !matches!(d.node.as_ref(), Some(N::AConst(c)) if c.isnull));
         for n in &cd.constraints {
             let Some(N::Constraint(con)) = n.node.as_ref() else { continue };
             match C::try_from(con.contype).unwrap_or(C::Undefined) {
@@ -1059,11 +1246,14 @@ impl<'a> FileState<'a> {
                     Finding::new(H::IndexBuild, format!("builds the index of the new column's constraint while writes to {table} are blocked"))
                         .safer(format!("ALTER TABLE {table} ADD COLUMN {col} ...;\nCREATE UNIQUE INDEX CONCURRENTLY ... ON {table} ({col});\nALTER TABLE {table} ADD CONSTRAINT ... USING INDEX ...;")),
                 ),
-                C::ConstrCheck if default_value => j.find(
+                // Measured on PostgreSQL 15: a CHECK on a new column scans the table even when
+                // every value is NULL; a foreign key is checked only when the column has a
+                // DEFAULT clause (even DEFAULT NULL).
+                C::ConstrCheck => j.find(
                     Finding::new(H::ValidationScan, format!("checks the new column's CHECK on every row of {table}"))
                         .safer(format!("ALTER TABLE {table} ADD COLUMN {col} ...;\nALTER TABLE {table} ADD CONSTRAINT ... CHECK (...) NOT VALID;\nALTER TABLE {table} VALIDATE CONSTRAINT ...;")),
                 ),
-                C::ConstrForeign if default_value => j.find(
+                C::ConstrForeign if default.is_some() => j.find(
                     Finding::new(H::ValidationScan, format!("checks the new column's foreign key on every row of {table}"))
                         .safer(format!("ALTER TABLE {table} ADD COLUMN {col} ...;\nALTER TABLE {table} ADD CONSTRAINT ... FOREIGN KEY ({col}) REFERENCES ... NOT VALID;\nALTER TABLE {table} VALIDATE CONSTRAINT ...;")),
                 ),

@@ -348,7 +348,8 @@ impl Interpreter {
                 let mut seq_options = Vec::new();
                 for d in ast::def_elems(&list) {
                     if d.defname == "generated" {
-                        id.always = d.arg.as_deref().and_then(ast::int) == Some(0)
+                        // The grammar stores the character ('a' ALWAYS, 'd' BY DEFAULT) as an integer.
+                        id.always = d.arg.as_deref().and_then(ast::int) == Some(i64::from(b'a'))
                             || d.arg.as_deref().and_then(ast::text).as_deref() == Some("a");
                     } else {
                         seq_options.push(pb::Node { node: Some(N::DefElem(Box::new(d.clone()))) });
