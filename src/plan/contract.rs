@@ -180,10 +180,23 @@ pub fn constraint_dropped(table: &QualifiedName, constraint: &Constraint, after:
     let name = q(&constraint.name);
     match &constraint.kind {
         ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => {
-            if has_unique_key(after, table, &k.columns) {
+            let primary = matches!(constraint.kind, ConstraintKind::PrimaryKey(_));
+            // A primary key is also the default replica identity and what ORMs address rows
+            // by: only a primary key on the same columns replaces it.
+            let replaced = if primary {
+                unique_keys(after, table).iter().any(|u| u.primary && u.columns == sorted(&k.columns))
+            } else {
+                has_unique_key(after, table, &k.columns)
+            };
+            if replaced {
                 return None;
             }
-            let primary = matches!(constraint.kind, ConstraintKind::PrimaryKey(_));
+            if primary && has_unique_key(after, table, &k.columns) {
+                return Some(format!(
+                    "{table} loses its primary key {name}: a table published for logical replication stops accepting UPDATE and DELETE (the default replica identity), and tools that address rows by primary key lose it; the unique key on ({}) remains",
+                    column_list(&k.columns)
+                ));
+            }
             Some(format!(
                 "{table} loses {}{name} on ({}): INSERT ... ON CONFLICT ({}) fails, duplicates can enter{}",
                 if primary { "its primary key " } else { "unique key " },

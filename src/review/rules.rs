@@ -752,6 +752,7 @@ impl<'a> FileState<'a> {
                 O::ObjectTrigger => "TRIGGER",
                 O::ObjectPolicy => "POLICY",
                 O::ObjectExtension => "EXTENSION",
+                O::ObjectForeignTable => "FOREIGN TABLE",
                 _ => "",
             }
         };
@@ -767,7 +768,7 @@ impl<'a> FileState<'a> {
         ));
         let also = if cascade { ", and everything that depends on it (CASCADE)" } else { "" };
         match kind {
-            O::ObjectView | O::ObjectMatview => {
+            O::ObjectView | O::ObjectMatview | O::ObjectForeignTable => {
                 for n in &objects {
                     j.lock(L::AccessExclusive, &qualified(n));
                 }
@@ -867,7 +868,9 @@ impl<'a> FileState<'a> {
                 ));
             }
             O::ObjectSchema => {}
-            O::ObjectView | O::ObjectMatview | O::ObjectFunction | O::ObjectProcedure => {
+            O::ObjectForeignTable if all_recreated && !cascade => {}
+            // Its rows live on the foreign server: nothing is lost, but queries using it fail.
+            O::ObjectView | O::ObjectMatview | O::ObjectFunction | O::ObjectProcedure | O::ObjectForeignTable => {
                 j.find(Finding::new(
                     H::BreaksClients,
                     format!("queries and code using {} fail{also}", names.join(", ")),
