@@ -799,11 +799,12 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             {
                 step = step.hazard(H::BreaksClients, message);
             }
-            // A key that a new unique index or constraint on the same columns takes over is
-            // dropped after it exists: ON CONFLICT keeps working throughout. (Not when it has
-            // the dropped one's name, nor for two primary keys: they cannot coexist.)
+            // A unique constraint that a new unique index or constraint on the same columns
+            // takes over is dropped after it exists: ON CONFLICT keeps working throughout. (Not
+            // when it has the dropped one's name. Not for a primary key: its columns' DROP NOT
+            // NULL must follow its drop, and a new primary key cannot coexist with it.)
             let successor: Vec<ObjectRef> = match &constraint.kind {
-                ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) if cx.existing(table) => {
+                ConstraintKind::Unique(k) if cx.existing(table) => {
                     let mut columns = k.columns.clone();
                     columns.sort();
                     let old = contract::unique_keys(cx.from, table);
