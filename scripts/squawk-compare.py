@@ -518,8 +518,9 @@ def compare(tidemark, squawk, shared):
                             reason = R_RECREATED
                         elif rule == "ban-drop-constraint" and recreated_constraint(stmts, i):
                             reason = R_RECREATED
-                        elif rule in ("ban-drop-constraint", "ban-drop-default") and drop_explained(rule, stmts, i):
-                            reason = drop_explained(rule, stmts, i)
+                        elif rule in ("ban-drop-constraint", "ban-drop-default") \
+                                and (explained := drop_explained(rule, stmts, i)):
+                            reason = explained
                         elif over_report(rule, stmt):
                             reason = R_OVER
                         else:

@@ -421,40 +421,52 @@ impl Catalog {
         e.0
     }
 
+    /// The unique keys of `table` a foreign key or `ON CONFLICT (cols)` can use: its primary
+    /// key and unique constraints, then its unique indexes without a predicate or expressions.
+    pub fn unique_keys(&self, table: &QualifiedName) -> Vec<UniqueKey> {
+        let mut keys = Vec::new();
+        for c in self.tables.get(table).into_iter().flat_map(|t| t.constraints.values()) {
+            if let ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) = &c.kind {
+                keys.push(UniqueKey {
+                    object: ObjectRef::Constraint(table.clone(), c.name.clone()),
+                    columns: sorted_columns(&k.columns),
+                    primary: matches!(c.kind, ConstraintKind::PrimaryKey(_)),
+                });
+            }
+        }
+        for i in self.indexes.values().filter(|i| &i.table == table && i.unique && i.predicate.is_none()) {
+            if let Some(columns) = i.plain_columns() {
+                keys.push(UniqueKey {
+                    object: ObjectRef::Index(i.name.clone()),
+                    columns: sorted_columns(&columns),
+                    primary: false,
+                });
+            }
+        }
+        keys
+    }
+
     /// The unique constraint or unique index on `table` whose columns are exactly `columns`:
     /// what a foreign key needs to exist first.
     pub fn referenced_key(&self, table: &QualifiedName, columns: &[String]) -> Option<ObjectRef> {
-        let same = |cols: &[String]| {
-            let mut a = cols.to_vec();
-            let mut b = columns.to_vec();
-            a.sort();
-            b.sort();
-            a == b
-        };
-        let t = self.tables.get(table)?;
-        let by_constraint = t.constraints.values().find(|c| match &c.kind {
-            ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => same(&k.columns),
-            _ => false,
-        });
-        if let Some(c) = by_constraint {
-            return Some(ObjectRef::Constraint(table.clone(), c.name.clone()));
-        }
-        self.indexes
-            .values()
-            .filter(|i| &i.table == table && i.unique && i.predicate.is_none())
-            .find(|i| {
-                let cols: Vec<String> = i
-                    .keys
-                    .iter()
-                    .filter_map(|k| match &k.target {
-                        IndexTarget::Column(c) => Some(c.clone()),
-                        IndexTarget::Expr(_) => None,
-                    })
-                    .collect();
-                cols.len() == i.keys.len() && same(&cols)
-            })
-            .map(|i| ObjectRef::Index(i.name.clone()))
+        let columns = sorted_columns(columns);
+        self.unique_keys(table).into_iter().find(|k| k.columns == columns).map(|k| k.object)
     }
+}
+
+/// A unique key of a table (see [`Catalog::unique_keys`]), its columns sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueKey {
+    pub object: ObjectRef,
+    pub columns: Vec<String>,
+    pub primary: bool,
+}
+
+/// Column lists compare as sets: `(a, b)` is the key `(b, a)`.
+pub fn sorted_columns(columns: &[String]) -> Vec<String> {
+    let mut c = columns.to_vec();
+    c.sort();
+    c
 }
 
 fn opclass_deps(e: &mut Edges, me: &ObjectRef, k: &IndexKey, exts: &[&str]) {

@@ -21,6 +21,19 @@ pub struct Index {
     pub comment: Option<String>,
 }
 
+impl Index {
+    /// Its keys' columns, when every key is a plain column (no expression).
+    pub fn plain_columns(&self) -> Option<Vec<String>> {
+        self.keys
+            .iter()
+            .map(|k| match &k.target {
+                IndexTarget::Column(c) => Some(c.clone()),
+                IndexTarget::Expr(_) => None,
+            })
+            .collect()
+    }
+}
+
 /// One key of an index: a column or an expression, with its collation, operator class and order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IndexKey {

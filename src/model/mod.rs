@@ -25,7 +25,7 @@ mod view;
 
 pub use collation::Collation;
 pub(crate) use deps::KNOWN_EXTENSION_DICTIONARIES;
-pub use deps::{extension_providing_type, DepKind, Dependency, KNOWN_EXTENSION_REQUIRES};
+pub use deps::{extension_providing_type, sorted_columns, DepKind, Dependency, UniqueKey, KNOWN_EXTENSION_REQUIRES};
 pub use derived::Derived;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};

@@ -67,11 +67,11 @@ impl Cx<'_> {
     /// A table others are using: it exists before the plan and is kept (not created, not
     /// recreated by the plan as a new kind of table).
     fn existing(&self, table: &QualifiedName) -> bool {
-        match (self.from.tables.get(table), self.to.tables.get(table)) {
-            _ if self.created_tables.contains(table) => false,
-            (Some(a), Some(b)) => a.partition_key.is_some() == b.partition_key.is_some(),
-            _ => false,
-        }
+        !self.created_tables.contains(table)
+            && match (self.from.tables.get(table), self.to.tables.get(table)) {
+                (Some(a), Some(b)) => a.partition_key.is_some() == b.partition_key.is_some(),
+                _ => false,
+            }
     }
 
     /// Whether the online form applies to a table (CONCURRENTLY is refused on partitioned
@@ -803,25 +803,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             // takes over is dropped after it exists: ON CONFLICT keeps working throughout. (Not
             // when it has the dropped one's name. Not for a primary key: its columns' DROP NOT
             // NULL must follow its drop, and a new primary key cannot coexist with it.)
-            let successor: Vec<ObjectRef> = match &constraint.kind {
-                ConstraintKind::Unique(k) if cx.existing(table) => {
-                    let mut columns = k.columns.clone();
-                    columns.sort();
-                    let old = contract::unique_keys(cx.from, table);
-                    contract::unique_keys(cx.to, table)
-                        .into_iter()
-                        .filter(|n| n.columns == columns && !n.primary && !old.iter().any(|o| o.object == n.object))
-                        .map(|n| n.object)
-                        .filter(|o| match o {
-                            ObjectRef::Index(i) => i.name != constraint.name,
-                            ObjectRef::Constraint(_, name) => *name != constraint.name,
-                            _ => true,
-                        })
-                        .take(1)
-                        .collect()
-                }
-                _ => Vec::new(),
-            };
+            let successor = contract::successor_key(table, constraint, cx.from, cx.to).filter(|_| cx.existing(table));
             Action::new(rank(DROP, 10, format!("{table}.{}", constraint.name)))
                 .step(step)
                 .require(successor)

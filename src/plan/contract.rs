@@ -7,7 +7,8 @@
 //! in agreement.
 
 use crate::model::{
-    quote_ident as q, quote_literal, Catalog, Column, Constraint, ConstraintKind, IndexTarget, ObjectRef, QualifiedName,
+    quote_ident as q, quote_literal, sorted_columns, Catalog, Column, Constraint, ConstraintKind, ObjectRef,
+    QualifiedName,
 };
 
 /// The part of a column's contract a statement changes (`DROP DEFAULT` changes what inserts
@@ -98,53 +99,8 @@ pub fn column_loosened(before: &Column, after: &Column, aspect: ColumnAspect) ->
     found
 }
 
-/// A unique key `ON CONFLICT (cols)` can use: a primary key, unique constraint or unique index
-/// (without a predicate or expressions), with its columns sorted.
-pub struct UniqueKey {
-    pub object: ObjectRef,
-    pub columns: Vec<String>,
-    pub primary: bool,
-}
-
-/// The unique keys of `table` in `catalog`.
-pub fn unique_keys(catalog: &Catalog, table: &QualifiedName) -> Vec<UniqueKey> {
-    let mut keys = Vec::new();
-    if let Some(t) = catalog.tables.get(table) {
-        for c in t.constraints.values() {
-            if let ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) = &c.kind {
-                keys.push(UniqueKey {
-                    object: ObjectRef::Constraint(table.clone(), c.name.clone()),
-                    columns: sorted(&k.columns),
-                    primary: matches!(c.kind, ConstraintKind::PrimaryKey(_)),
-                });
-            }
-        }
-    }
-    for i in catalog.indexes.values().filter(|i| &i.table == table && i.unique && i.predicate.is_none()) {
-        let cols: Option<Vec<String>> = i
-            .keys
-            .iter()
-            .map(|k| match &k.target {
-                IndexTarget::Column(c) => Some(c.clone()),
-                IndexTarget::Expr(_) => None,
-            })
-            .collect();
-        if let Some(cols) = cols {
-            keys.push(UniqueKey { object: ObjectRef::Index(i.name.clone()), columns: sorted(&cols), primary: false });
-        }
-    }
-    keys
-}
-
 fn has_unique_key(catalog: &Catalog, table: &QualifiedName, columns: &[String]) -> bool {
-    let columns = sorted(columns);
-    unique_keys(catalog, table).iter().any(|k| k.columns == columns)
-}
-
-fn sorted(columns: &[String]) -> Vec<String> {
-    let mut c = columns.to_vec();
-    c.sort();
-    c
+    catalog.referenced_key(table, columns).is_some()
 }
 
 fn column_list(columns: &[String]) -> String {
@@ -181,17 +137,15 @@ pub fn constraint_dropped(table: &QualifiedName, constraint: &Constraint, after:
     match &constraint.kind {
         ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => {
             let primary = matches!(constraint.kind, ConstraintKind::PrimaryKey(_));
+            let columns = sorted_columns(&k.columns);
+            let keys = after.unique_keys(table);
+            let same: Vec<_> = keys.iter().filter(|u| u.columns == columns).collect();
             // A primary key is also the default replica identity and what ORMs address rows
             // by: only a primary key on the same columns replaces it.
-            let replaced = if primary {
-                unique_keys(after, table).iter().any(|u| u.primary && u.columns == sorted(&k.columns))
-            } else {
-                has_unique_key(after, table, &k.columns)
-            };
-            if replaced {
+            if same.iter().any(|u| u.primary) || (!primary && !same.is_empty()) {
                 return None;
             }
-            if primary && has_unique_key(after, table, &k.columns) {
+            if !same.is_empty() {
                 return Some(format!(
                     "{table} loses its primary key {name}: a table published for logical replication stops accepting UPDATE and DELETE (the default replica identity), and tools that address rows by primary key lose it; the unique key on ({}) remains",
                     column_list(&k.columns)
@@ -209,8 +163,9 @@ pub fn constraint_dropped(table: &QualifiedName, constraint: &Constraint, after:
             Some(format!("{table} loses exclusion constraint {name}: rows it kept apart can now overlap, and ON CONFLICT ON CONSTRAINT {name} fails"))
         }
         ConstraintKind::ForeignKey(fk) => {
+            let columns = sorted_columns(&fk.columns);
             let same = t.constraints.values().any(|c| {
-                matches!(&c.kind, ConstraintKind::ForeignKey(o) if o.ref_table == fk.ref_table && sorted(&o.columns) == sorted(&fk.columns))
+                matches!(&c.kind, ConstraintKind::ForeignKey(o) if o.ref_table == fk.ref_table && sorted_columns(&o.columns) == columns)
             });
             if same {
                 return None;
@@ -242,14 +197,7 @@ pub fn unique_index_dropped(index: &crate::model::Index, after: &Catalog) -> Opt
     if !index.unique || after.indexes.contains_key(&index.name) || !after.tables.contains_key(&index.table) {
         return None;
     }
-    let columns: Option<Vec<String>> = index
-        .keys
-        .iter()
-        .map(|k| match &k.target {
-            IndexTarget::Column(c) => Some(c.clone()),
-            IndexTarget::Expr(_) => None,
-        })
-        .collect();
+    let columns = index.plain_columns();
     let table = &after.tables[&index.table];
     if columns.as_ref().is_some_and(|cols| cols.iter().any(|c| table.column(c).is_none())) {
         return None;
@@ -272,4 +220,29 @@ pub fn unique_index_dropped(index: &crate::model::Index, after: &Catalog) -> Opt
             q(&index.name.name)
         )),
     }
+}
+
+/// The new unique key of `table` (in `after`, not in `before`, under another name) that takes
+/// over from the unique constraint `constraint` dropped: the planner drops the old one after it
+/// exists, so that ON CONFLICT keeps working throughout. Never a primary key (it could not
+/// coexist with one the table has).
+pub fn successor_key(
+    table: &QualifiedName,
+    constraint: &Constraint,
+    before: &Catalog,
+    after: &Catalog,
+) -> Option<ObjectRef> {
+    let ConstraintKind::Unique(k) = &constraint.kind else { return None };
+    let columns = sorted_columns(&k.columns);
+    let old = before.unique_keys(table);
+    after
+        .unique_keys(table)
+        .into_iter()
+        .filter(|n| n.columns == columns && !n.primary && !old.iter().any(|o| o.object == n.object))
+        .map(|n| n.object)
+        .find(|o| match o {
+            ObjectRef::Index(i) => i.name != constraint.name,
+            ObjectRef::Constraint(_, name) => *name != constraint.name,
+            _ => true,
+        })
 }
