@@ -105,3 +105,16 @@ fn plpgsql_that_cannot_be_followed_is_named() {
     assert!(err.contains("unfollowed_plpgsql.sql:10:1: warning: CALL somewhere.else: tidemark followed its DDL but not CALL somewhere.else, a procedure the files do not define"), "{err}");
     assert_eq!(code, 0, "warnings do not fail the command: {err}");
 }
+
+#[test]
+fn review_of_a_file_that_does_not_parse_is_an_error_yet_judges_what_it_can() {
+    let (code, out, err) =
+        tidemark(&["review", "--migrations", "tests/cli/none", "--fail-on", "high", "tests/cli/review_bypass.sql"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("review_bypass.sql:1:23: error: syntax error"), "{err}");
+    assert!(
+        out.contains("DROP TABLE canary") && out.contains("data loss"),
+        "the statement after the error is judged: {out}"
+    );
+    assert!(out.contains("high"), "{out}");
+}
