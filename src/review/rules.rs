@@ -695,10 +695,21 @@ impl<'a> FileState<'a> {
         if ix.concurrent {
             j.lock(L::ShareUpdateExclusive, &table);
             j.transactional = false;
-            j.find(Finding::new(
-                H::NonTransactional,
-                "CREATE INDEX CONCURRENTLY cannot run in a transaction block; a failed build leaves an INVALID index to drop",
-            ));
+            let message = if ix.if_not_exists {
+                "CREATE INDEX CONCURRENTLY cannot run in a transaction block; a failed build leaves an INVALID index, \
+                 which IF NOT EXISTS then takes for done on the next run: check pg_index.indisvalid, or drop it first"
+            } else {
+                "CREATE INDEX CONCURRENTLY cannot run in a transaction block; a failed build leaves an INVALID index to drop"
+            };
+            let mut finding = Finding::new(H::NonTransactional, message);
+            if ix.if_not_exists && !ix.idxname.is_empty() {
+                let index = QualifiedName::new(table.schema.clone(), ix.idxname.clone());
+                finding = finding.safer(format!(
+                    "DROP INDEX CONCURRENTLY IF EXISTS {index};  -- only if an earlier build left it INVALID\n{};",
+                    deparse(N::IndexStmt(Box::new(ix.clone())))
+                ));
+            }
+            j.find(finding);
         } else {
             j.lock(L::Share, &table);
             if self.existing(&table) {

@@ -15,6 +15,9 @@ use crate::source::parse::build;
 use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::{Client, NoTls, Row};
 
+pub mod version;
+pub use version::ServerVersion;
+
 #[derive(Debug, thiserror::Error)]
 pub enum IntrospectError {
     #[error("cannot connect to {url}: {message}")]
@@ -191,14 +194,50 @@ struct Queries {
     read_as: String,
 }
 
+/// Every catalog query, by name (`queries/<name>.sql`), written against the newest catalog.
+pub(crate) const QUERIES: &[(&str, &str)] = &[
+    ("schemas", include_str!("queries/schemas.sql")),
+    ("extensions", include_str!("queries/extensions.sql")),
+    ("types", include_str!("queries/types.sql")),
+    ("collations", include_str!("queries/collations.sql")),
+    ("type_attributes", include_str!("queries/type_attributes.sql")),
+    ("domain_constraints", include_str!("queries/domain_constraints.sql")),
+    ("sequences", include_str!("queries/sequences.sql")),
+    ("tables", include_str!("queries/tables.sql")),
+    ("columns", include_str!("queries/columns.sql")),
+    ("constraints", include_str!("queries/constraints.sql")),
+    ("indexes", include_str!("queries/indexes.sql")),
+    ("views", include_str!("queries/views.sql")),
+    ("functions", include_str!("queries/functions.sql")),
+    ("aggregates", include_str!("queries/aggregates.sql")),
+    ("triggers", include_str!("queries/triggers.sql")),
+    ("event_triggers", include_str!("queries/event_triggers.sql")),
+    ("policies", include_str!("queries/policies.sql")),
+    ("default_privileges", include_str!("queries/default_privileges.sql")),
+    ("statistics", include_str!("queries/statistics.sql")),
+    ("text_search_configs", include_str!("queries/text_search_configs.sql")),
+];
+
 async fn run(
     client: &Client,
+    version: ServerVersion,
     name: &'static str,
-    sql: &'static str,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<Row>, IntrospectError> {
     progress(&format!("reading the catalog: {}", name.replace('_', " ")));
-    client.query(sql, &[]).await.map_err(|e| IntrospectError::Query { query: name, message: error_text(&e) })
+    let sql = QUERIES.iter().find(|(n, _)| *n == name).map(|(_, sql)| *sql).expect("a known query");
+    let sql = version::adapt(sql, version).map_err(|message| IntrospectError::Query { query: name, message })?;
+    client.query(sql.as_ref(), &[]).await.map_err(|e| IntrospectError::Query { query: name, message: error_text(&e) })
+}
+
+/// The server's version, or a clear error when tidemark does not read it.
+pub async fn server_version(client: &Client) -> Result<ServerVersion, IntrospectError> {
+    let row = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map_err(|e| IntrospectError::Query { query: "server_version_num", message: error_text(&e) })?;
+    let num: i32 = row.get(0);
+    ServerVersion::supported(num.max(0) as u32).map_err(IntrospectError::Runtime)
 }
 
 /// Read the catalog of the database `client` is connected to.
@@ -208,6 +247,7 @@ pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
 
 /// [`introspect`], telling `progress` what it is reading.
 pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Result<Catalog, IntrospectError> {
+    let version = server_version(client).await?;
     let q = |e: tokio_postgres::Error| IntrospectError::Query { query: "BEGIN", message: error_text(&e) };
     client
         .batch_execute(
@@ -218,35 +258,31 @@ pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) ->
         .await
         .map_err(q)?;
     let queries = Queries {
-        schemas: run(client, "schemas", include_str!("queries/schemas.sql"), progress).await?,
-        extensions: run(client, "extensions", include_str!("queries/extensions.sql"), progress).await?,
-        types: run(client, "types", include_str!("queries/types.sql"), progress).await?,
-        collations: run(client, "collations", include_str!("queries/collations.sql"), progress).await?,
-        type_attributes: run(client, "type_attributes", include_str!("queries/type_attributes.sql"), progress).await?,
-        domain_constraints: run(client, "domain_constraints", include_str!("queries/domain_constraints.sql"), progress)
-            .await?,
-        sequences: run(client, "sequences", include_str!("queries/sequences.sql"), progress).await?,
-        tables: run(client, "tables", include_str!("queries/tables.sql"), progress).await?,
-        columns: run(client, "columns", include_str!("queries/columns.sql"), progress).await?,
-        constraints: run(client, "constraints", include_str!("queries/constraints.sql"), progress).await?,
-        indexes: run(client, "indexes", include_str!("queries/indexes.sql"), progress).await?,
-        views: run(client, "views", include_str!("queries/views.sql"), progress).await?,
-        functions: run(client, "functions", include_str!("queries/functions.sql"), progress).await?,
-        aggregates: run(client, "aggregates", include_str!("queries/aggregates.sql"), progress).await?,
-        triggers: run(client, "triggers", include_str!("queries/triggers.sql"), progress).await?,
-        event_triggers: run(client, "event_triggers", include_str!("queries/event_triggers.sql"), progress).await?,
-        policies: run(client, "policies", include_str!("queries/policies.sql"), progress).await?,
-        default_privileges: run(client, "default_privileges", include_str!("queries/default_privileges.sql"), progress)
-            .await?,
-        statistics: run(client, "statistics", include_str!("queries/statistics.sql"), progress).await?,
-        text_search_configs: run(
-            client,
-            "text_search_configs",
-            include_str!("queries/text_search_configs.sql"),
-            progress,
-        )
-        .await?,
-        read_as: run(client, "current_user", "SELECT current_user::text", progress).await?[0].get(0),
+        schemas: run(client, version, "schemas", progress).await?,
+        extensions: run(client, version, "extensions", progress).await?,
+        types: run(client, version, "types", progress).await?,
+        collations: run(client, version, "collations", progress).await?,
+        type_attributes: run(client, version, "type_attributes", progress).await?,
+        domain_constraints: run(client, version, "domain_constraints", progress).await?,
+        sequences: run(client, version, "sequences", progress).await?,
+        tables: run(client, version, "tables", progress).await?,
+        columns: run(client, version, "columns", progress).await?,
+        constraints: run(client, version, "constraints", progress).await?,
+        indexes: run(client, version, "indexes", progress).await?,
+        views: run(client, version, "views", progress).await?,
+        functions: run(client, version, "functions", progress).await?,
+        aggregates: run(client, version, "aggregates", progress).await?,
+        triggers: run(client, version, "triggers", progress).await?,
+        event_triggers: run(client, version, "event_triggers", progress).await?,
+        policies: run(client, version, "policies", progress).await?,
+        default_privileges: run(client, version, "default_privileges", progress).await?,
+        statistics: run(client, version, "statistics", progress).await?,
+        text_search_configs: run(client, version, "text_search_configs", progress).await?,
+        read_as: client
+            .query_one("SELECT current_user::text", &[])
+            .await
+            .map_err(|e| IntrospectError::Query { query: "current_user", message: error_text(&e) })?
+            .get(0),
     };
     client.batch_execute("COMMIT").await.map_err(q)?;
     progress(&format!("building the model of {} tables", queries.tables.len()));

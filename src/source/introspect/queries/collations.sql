@@ -1,6 +1,6 @@
 SELECT n.nspname::text AS schema, c.collname::text AS name,
-       CASE c.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END AS provider,
-       c.colliculocale AS icu_locale, c.collcollate AS lc_collate, c.collctype AS lc_ctype,
+       CASE c.collprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' ELSE 'libc' END AS provider,
+       {{collation_locale}} AS icu_locale, {{collation_collate}} AS lc_collate, {{collation_ctype}} AS lc_ctype,
        c.collisdeterministic AS deterministic,
        pg_get_userbyid(c.collowner)::text AS owner,
        obj_description(c.oid, 'pg_collation') AS comment
