@@ -182,7 +182,7 @@ fn database_section(
     progress: &mut crate::progress::Progress,
     err: &mut dyn Write,
 ) -> Result<Section, CliError> {
-    let shown_url = crate::source::introspect::redact_url(url);
+    let shown_url = crate::source::connstr::redact(url);
     progress.set("reading the migration history");
     let status = crate::runner::status_blocking(url, dir)?;
     let live = crate::source::introspect::introspect_blocking_with(url, &mut |m| progress.set(m))

@@ -37,7 +37,7 @@ pub fn apply(args: ApplyArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resu
             listed.join("\n")
         )));
     }
-    let shown = crate::source::introspect::redact_url(&url);
+    let shown = crate::source::connstr::redact(&url);
     let mut progress = crate::progress::Progress::stderr();
     let ran = runner::apply_blocking(&url, &dir, &mut |m| progress.set(&format!("applying {}", m.name)));
     progress.clear();
@@ -76,7 +76,7 @@ pub fn status(args: StatusArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Re
         "{} ({} layout) against {} (history: {})",
         dir.dir.display(),
         dir.layout,
-        crate::source::introspect::redact_url(&url),
+        crate::source::connstr::redact(&url),
         status.history
     )?;
     let width = status.migrations.iter().map(|(n, _)| n.len()).max().unwrap_or(0);

@@ -176,8 +176,10 @@ fn table_sizes(
         .build()
         .map_err(|e| CliError::Usage(e.to_string()))?;
     rt.block_on(async {
-        let client = crate::source::introspect::connect(url).await.map_err(|e| {
-            CliError::Usage(format!("cannot connect to {}: {e}", crate::source::introspect::redact_url(url)))
+        let client = crate::source::introspect::connect(url).await.map_err(|e| CliError::Source(e.into()))?;
+        let timeout = crate::source::introspect::CATALOG_STATEMENT_TIMEOUT;
+        client.batch_execute(&format!("SET statement_timeout = '{timeout}'")).await.map_err(|e| {
+            CliError::Usage(format!("reading table sizes: {}", crate::source::introspect::error_text(&e)))
         })?;
         let rows = client
             .query(

@@ -1,7 +1,8 @@
 //! Sources: anything that yields a [`Catalog`]. SQL files and directories are parsed
-//! (`parse`); `postgres://` URLs are introspected (`introspect`). This is the IO edge of the
+//! (`parse`); connection strings are introspected (`introspect`, through `connstr`). This is the IO edge of the
 //! pipeline: reading files and talking to a server happen here and nowhere in the core.
 
+pub mod connstr;
 pub mod diagnostic;
 pub mod introspect;
 pub mod parse;
@@ -21,8 +22,10 @@ pub enum Source {
 }
 
 impl Source {
+    /// A command-line source: a connection string (a URL in any case, or `host=... dbname=...`)
+    /// is a database, anything else a path.
     pub fn parse_arg(arg: &str) -> Source {
-        if arg.starts_with("postgres://") || arg.starts_with("postgresql://") {
+        if connstr::is_connection_string(arg) {
             Source::Database(arg.to_string())
         } else {
             Source::Sql(PathBuf::from(arg))
@@ -33,7 +36,7 @@ impl Source {
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Source::Database(url) => f.write_str(&introspect::redact_url(url)),
+            Source::Database(url) => f.write_str(&connstr::redact(url)),
             Source::Sql(p) => write!(f, "{}", p.display()),
         }
     }
