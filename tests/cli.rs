@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn tidemark(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tidemark")).args(args).current_dir(root()).output().expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),
@@ -88,6 +93,107 @@ fn password_is_not_printed() {
     assert_eq!(code, 2);
     assert!(!err.contains("s3cret"), "{err}");
     assert!(err.contains("app:***@127.0.0.1:1"), "{err}");
+}
+
+/// Connection strings to a server that is not there (port 1 refuses), each holding a secret
+/// spelled with `s3cr`.
+const SECRET_CONNECTION_STRINGS: &[&str] = &[
+    "postgresql://app:s3cret@127.0.0.1:1/db",
+    "POSTGRESQL://app:s3cret@127.0.0.1:1/db",
+    "Postgres://app:s3cr%2Fet@127.0.0.1:1/db",
+    "postgresql://app:s3cr/et?x#y@z@127.0.0.1:1/db",
+    "postgresql://app@127.0.0.1:1/db?sslmode=disable&password=s3cret",
+    "postgresql://app@127.0.0.1:1/db?password=s3cret",
+    "host=127.0.0.1 port=1 user=app password=s3cret dbname=db",
+    "host=127.0.0.1 port=1 user=app password = 's3cr et' dbname=db",
+    "host=127.0.0.1 port=1 user=app sslpassword=s3cret dbname=db",
+];
+
+/// Every command that takes a database, in every format it has, with `url` as the database.
+fn commands_with_database(url: &str) -> Vec<Vec<String>> {
+    let v = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    let mut commands = vec![
+        v(&["diff", "--from", url, "--to", "schema"]),
+        v(&["diff", "--from", "schema", "--to", url]),
+        v(&["diff", "--from", "tests/cli/empty.sql", "--to", "schema", "--verify", "--dev-url", url]),
+        v(&["apply", "--db", url]),
+        v(&["status", "--db", url]),
+        v(&["inspect", "--db", url, "--out", "target/tidemark-secret-test-never-written"]),
+    ];
+    for format in ["text", "json", "markdown", "github"] {
+        commands.push(v(&["check", "--db", url, "--format", format]));
+    }
+    for format in ["text", "json", "markdown", "github", "sarif"] {
+        commands.push(v(&["review", "migrations/0002_updated_at_triggers.sql", "--db", url, "--format", format]));
+    }
+    commands
+}
+
+#[test]
+fn no_command_prints_a_password() {
+    for url in SECRET_CONNECTION_STRINGS {
+        for args in commands_with_database(url) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, out, err) = tidemark(&args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(!out.contains("s3cr") && !err.contains("s3cr"), "{args:?} printed the password:\n{out}\n{err}");
+            assert!(err.contains("cannot connect to"), "{args:?} is taken for a database: {err}");
+        }
+    }
+}
+
+#[test]
+fn keyword_value_strings_are_databases_not_files() {
+    let (code, _, err) = tidemark(&["diff", "--from", "host=127.0.0.1 port=1 dbname=app user=me", "--to", "schema"]);
+    assert_eq!(code, 2);
+    assert!(!err.contains("cannot read"), "{err}");
+    assert!(err.contains("cannot connect to host=127.0.0.1 port=1 dbname=app user=me"), "{err}");
+}
+
+/// A server that accepts connections and never says a word.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let port = silent_server();
+    let url = format!("postgresql://app:s3cret@127.0.0.1:{port}/db?connect_timeout=2");
+    let kv = format!("host=127.0.0.1 port={port} dbname=db connect_timeout=2");
+    let commands = [
+        vec!["diff", "--from", &url, "--to", "schema"],
+        vec!["diff", "--from", &kv, "--to", "schema"],
+        vec!["status", "--db", &url],
+        vec!["check", "--db", &url],
+        vec!["inspect", "--db", &kv, "--out", "target/tidemark-timeout-test-never-written"],
+    ];
+    let handles: Vec<_> = commands
+        .iter()
+        .map(|args| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let (code, _, err) = tidemark(&args);
+                (args.join(" "), code, err, started.elapsed())
+            })
+        })
+        .collect();
+    for h in handles {
+        let (args, code, err, took) = h.join().unwrap();
+        assert_eq!(code, 2, "{args}: {err}");
+        assert!(err.contains("timed out after 2s"), "{args}: {err}");
+        assert!(!err.contains("s3cret"), "{args}: {err}");
+        assert!(took < std::time::Duration::from_secs(10), "{args} took {took:?}");
+    }
 }
 
 #[test]
