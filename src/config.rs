@@ -146,8 +146,8 @@ enum OneOrMany {
 pub enum ConfigError {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
-    #[error("cannot read {path}: {message}")]
-    Io { path: String, message: String },
+    #[error(transparent)]
+    File(#[from] crate::source::files::FileError),
 }
 
 impl Config {
@@ -159,8 +159,7 @@ impl Config {
             None if Path::new(FILE_NAME).is_file() => PathBuf::from(FILE_NAME),
             None => return Ok(Config::default()),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ConfigError::Io { path: path.display().to_string(), message: e.to_string() })?;
+        let text = crate::source::files::read_text(&path)?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Config::parse(&text, &base)
             .map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })

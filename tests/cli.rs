@@ -211,3 +211,83 @@ fn plpgsql_that_cannot_be_followed_is_named() {
     assert!(err.contains("unfollowed_plpgsql.sql:10:1: warning: CALL somewhere.else: tidemark followed its DDL but not CALL somewhere.else, a procedure the files do not define"), "{err}");
     assert_eq!(code, 0, "warnings do not fail the command: {err}");
 }
+
+/// A scratch directory under the target directory, emptied.
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target").join(format!("tidemark-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn diff_from(from: &std::path::Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(["diff", "--from"])
+        .arg(from)
+        .args(["--to", "tests/cli/empty.sql", "--allow-data-loss"])
+        .current_dir(root())
+        .envs(env.iter().copied())
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn includes_stay_inside_the_project() {
+    let dir = scratch("includes");
+    let schema = dir.join("schema");
+    // Inside the root, `..` included: followed.
+    write(&schema.join("parts/t.inc"), "CREATE TABLE included (a int);\n");
+    write(&schema.join("sub/a.sql"), "\\ir ../parts/t.inc\n");
+    let (code, out, err) = diff_from(&schema, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("DROP TABLE public.included"), "{out}");
+
+    write(&dir.join("outside.inc"), "CREATE TABLE outside (a int);\n");
+    std::os::unix::fs::symlink(dir.join("outside.inc"), schema.join("parts/link.inc")).unwrap();
+    std::fs::create_dir_all(schema.join("parts/a_directory")).unwrap();
+    let fifo = schema.join("parts/fifo.inc");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::File::create(schema.join("parts/huge.inc")).unwrap().set_len(40 << 20).unwrap();
+    for (include, why) in [
+        ("\\i /proc/self/environ", "it is under /proc"),
+        ("\\i /proc/self/cmdline", "it is under /proc"),
+        ("\\i /sys/kernel/hostname", "under /sys"),
+        ("\\i /dev/zero", "it is under /dev"),
+        ("\\ir ../../outside.inc", "is outside"),
+        ("\\ir ../parts/link.inc", "is outside"),
+        ("\\ir ../parts/fifo.inc", "not a regular file"),
+        ("\\ir ../parts/a_directory", "not a regular file"),
+        ("\\ir ../parts/huge.inc", "larger than 32 MiB"),
+    ] {
+        write(&schema.join("sub/a.sql"), &format!("-- first\n{include}\n"));
+        let (code, out, err) = diff_from(&schema, &[("TIDEMARK_TEST_SECRET", "s3cret-in-the-environment")]);
+        assert_eq!(code, 2, "{include}: {err}");
+        assert!(out.is_empty(), "{include}: {out}");
+        let arg = include.split_whitespace().nth(1).unwrap();
+        assert!(
+            err.contains(&format!("sub/a.sql:2:1: error: {} {arg}: ", include.split(' ').next().unwrap())),
+            "{include}: {err}"
+        );
+        assert!(err.contains(why), "{include}: {err}");
+        assert!(!err.contains("s3cret") && !err.contains("outside (a int)"), "{include}: {err}");
+    }
+
+    // A single file: its directory is the root.
+    write(&dir.join("single/one.sql"), "\\ir two.inc\n\\ir ../outside.inc\n");
+    write(&dir.join("single/two.inc"), "CREATE TABLE two (a int);\n");
+    let (code, _, err) = diff_from(&dir.join("single/one.sql"), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("one.sql:2:1: error: \\ir ../outside.inc: refusing to include"), "{err}");
+    assert!(!err.contains("two.inc"), "the sibling is read: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

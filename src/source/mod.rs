@@ -4,6 +4,7 @@
 
 pub mod connstr;
 pub mod diagnostic;
+pub mod files;
 pub mod introspect;
 pub mod parse;
 
@@ -59,16 +60,14 @@ pub enum SourceError {
     Io(String),
     #[error(transparent)]
     Introspect(#[from] introspect::IntrospectError),
+    #[error(transparent)]
+    File(#[from] files::FileError),
 }
 
 /// The `.sql` files of a path: the file itself, or a directory's files in lexical order of
 /// their relative paths (subdirectories included).
 pub fn sql_files(path: &Path) -> Result<Vec<SqlFile>, SourceError> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map(|text| SqlFile { name: p.display().to_string(), text })
-            .map_err(|e| SourceError::Io(format!("cannot read {}: {e}", p.display())))
-    };
+    let read = |p: &Path| Ok(SqlFile { name: p.display().to_string(), text: files::read_text(p)? });
     let meta = std::fs::metadata(path).map_err(|e| SourceError::Io(format!("cannot read {}: {e}", path.display())))?;
     // A file, or anything readable that is not a directory (`/dev/null`, `<(...)`).
     if !meta.is_dir() {
@@ -105,7 +104,8 @@ pub fn declared_renames(files: &[SqlFile]) -> Result<Vec<crate::rename::Declared
 /// Load a catalog from SQL files.
 pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceError> {
     let files = sql_files(path)?;
-    let parsed = parse::parse_files(&files, options).map_err(SourceError::Diagnostics)?;
+    let options = ParseOptions { include_roots: vec![path.to_path_buf()], ..options.clone() };
+    let parsed = parse::parse_files(&files, &options).map_err(SourceError::Diagnostics)?;
     let renames = declared_renames(&files)?;
     Ok(Loaded { catalog: parsed.catalog, diagnostics: parsed.diagnostics, renames })
 }

@@ -34,11 +34,21 @@ pub struct ParseOptions {
     /// The search_path each file starts with (the role's or database's setting the files
     /// assume). Postgres' default is `"$user", public`.
     pub search_path: Vec<String>,
+    /// The directories (or files) the user gave: the schema paths, the migrations directory.
+    /// A file's `\i` may only read files under the one that holds it (for a single file, its
+    /// directory); a file under none of them may read only under its own directory.
+    pub include_roots: Vec<std::path::PathBuf>,
+}
+
+impl ParseOptions {
+    pub fn new(search_path: Vec<String>) -> Self {
+        ParseOptions { search_path, include_roots: Vec::new() }
+    }
 }
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { search_path: vec!["$user".into(), "public".into()] }
+        ParseOptions::new(vec!["$user".into(), "public".into()])
     }
 }
 

@@ -24,9 +24,11 @@ use super::{diagnostic_at, parse_statement, ParseOptions, Parsed, SqlFile};
 use crate::model::{Catalog, QualifiedName};
 use crate::normalize::Scope;
 use crate::source::diagnostic::{Diagnostic, Severity};
+use crate::source::files::{include_root, read_include};
 use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb};
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// An error in one statement: the message and, when known, the byte offset in the statement.
 #[derive(Debug)]
@@ -85,6 +87,9 @@ pub struct Interpreter {
     diagnostics: Vec<Diagnostic>,
     current: Option<Current>,
     include_depth: usize,
+    /// The directory the `\i` of the file being run (and of the files it includes) may read
+    /// under, canonical; `None` when it cannot be resolved (nothing may be included then).
+    include_root: Option<PathBuf>,
     /// When set, every statement run is recorded here (`review` reads them).
     recorded: Option<Vec<RecordedStatement>>,
 }
@@ -108,7 +113,15 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 
 impl Interpreter {
     pub fn new(catalog: Catalog, options: ParseOptions) -> Self {
-        Interpreter { catalog, options, diagnostics: Vec::new(), current: None, include_depth: 0, recorded: None }
+        Interpreter {
+            catalog,
+            options,
+            diagnostics: Vec::new(),
+            current: None,
+            include_depth: 0,
+            include_root: None,
+            recorded: None,
+        }
     }
 
     pub fn finish(self) -> Result<Parsed, Vec<Diagnostic>> {
@@ -148,6 +161,7 @@ impl Interpreter {
             standard_conforming_strings: true,
             temp_relations: BTreeSet::new(),
         };
+        self.include_root = include_root(Path::new(&file.name), &self.options.include_roots);
         self.run_in_session(file, &mut session);
     }
 
@@ -241,8 +255,8 @@ impl Interpreter {
         match (command, arg) {
             ("\\i" | "\\include" | "\\ir" | "\\include_relative", Some(path)) => {
                 let relative = command.starts_with("\\ir") || command.starts_with("\\include_r");
-                let base = std::path::Path::new(&file.name).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-                let target = if relative { base.join(&path) } else { std::path::PathBuf::from(&path) };
+                let base = Path::new(&file.name).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                let target = if relative { base.join(&path) } else { PathBuf::from(&path) };
                 if self.include_depth >= MAX_INCLUDE_DEPTH {
                     self.diagnostics.push(diagnostic_at(
                         Severity::Error,
@@ -253,7 +267,7 @@ impl Interpreter {
                     ));
                     return;
                 }
-                match std::fs::read_to_string(&target) {
+                match read_include(&target, self.include_root.as_deref()) {
                     Ok(text) => {
                         let included = SqlFile { name: target.display().to_string(), text };
                         self.include_depth += 1;
@@ -264,7 +278,7 @@ impl Interpreter {
                         Severity::Error,
                         file,
                         offset,
-                        format!("cannot read {}: {e}", target.display()),
+                        format!("{command} {path}: {e}"),
                         Some(line),
                     )),
                 }
