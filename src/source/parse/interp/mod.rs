@@ -249,8 +249,8 @@ impl Interpreter {
 
     /// psql meta-commands: `\i` / `\ir` are followed; the others are rejected with a message.
     fn run_meta(&mut self, file: &SqlFile, offset: usize, line: &str, session: &mut Session) {
-        let mut words = line.split_whitespace();
-        let command = words.next().unwrap_or_default();
+        let command = meta_command_name(line);
+        let mut words = line[command.len()..].split_whitespace();
         let arg = words.next().map(|a| a.trim_matches('\'').to_string());
         match (command, arg) {
             ("\\i" | "\\include" | "\\ir" | "\\include_relative", Some(path)) => {
@@ -297,13 +297,28 @@ impl Interpreter {
                     None,
                 ));
             }
-            _ => self.diagnostics.push(diagnostic_at(
-                Severity::Error,
-                file,
-                offset,
-                format!("psql meta-command {command} is not supported in schema files"),
-                Some(line),
-            )),
+            _ => {
+                let why = match command {
+                    "\\gexec" => {
+                        ": it runs, as statements, the text a query returns from the database, which tidemark \
+                                  does not query; write the statements it would build"
+                    }
+                    "\\g" | "\\gx" | "\\gset" | "\\gdesc" => {
+                        ": it sends the statement before it to the server; end the statement with `;` instead"
+                    }
+                    "\\;" => {
+                        ": it joins statements into one request to the server; end each statement with `;` instead"
+                    }
+                    _ => "",
+                };
+                self.diagnostics.push(diagnostic_at(
+                    Severity::Error,
+                    file,
+                    offset,
+                    format!("psql meta-command {command} is not supported in schema files{why}"),
+                    Some(line),
+                ))
+            }
         }
     }
 
@@ -451,6 +466,16 @@ impl Interpreter {
 }
 
 /// A readable name for a statement kind (`CreateFunctionStmt` → `CREATE FUNCTION`).
+/// The name of the meta-command a line starts with, as psql reads it: `\;` and `\:`, else
+/// the backslash and what follows up to a space or the next backslash.
+fn meta_command_name(line: &str) -> &str {
+    if line.starts_with("\\;") || line.starts_with("\\:") {
+        return &line[..2];
+    }
+    let end = line.char_indices().skip(1).find(|(_, c)| c.is_whitespace() || *c == '\\').map_or(line.len(), |(i, _)| i);
+    &line[..end]
+}
+
 pub fn statement_name(node: &N) -> String {
     let known = match node {
         N::ViewStmt(_) => Some("CREATE VIEW"),
