@@ -14,7 +14,7 @@ pub mod ast;
 pub mod build;
 mod interp;
 pub mod naming;
-mod pg_error;
+pub(crate) mod pg_error;
 pub mod split;
 
 use super::diagnostic::{abridge, Diagnostic, Location, Severity};
@@ -100,7 +100,10 @@ pub fn parse_statement(
     };
     match pg_query::parse(text, options) {
         Ok(r) => Ok(r.protobuf),
-        Err(e) => Err((pg_error::clean_message(&e.to_string()), pg_error::error_offset(text))),
+        Err(e) => {
+            let at = if pg_error::too_deep(&e) { None } else { pg_error::error_offset(text) };
+            Err((pg_error::describe(&e), at))
+        }
     }
 }
 

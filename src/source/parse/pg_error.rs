@@ -42,6 +42,22 @@ pub fn error_offset(statement: &str) -> Option<usize> {
     (cursor > 0).then(|| statement.char_indices().nth(cursor as usize - 1).map_or(statement.len(), |(i, _)| i))
 }
 
+/// Whether pg_query failed on nesting rather than on syntax: the tree comes from the C parser
+/// as protobuf, whose decoder stops at a depth of 100 messages (an expression nested some 50
+/// levels deep parses but cannot be read), and the parser's own stack ends at 10,000 levels.
+pub fn too_deep(e: &pg_query::Error) -> bool {
+    let text = e.to_string();
+    text.contains("failed to decode Protobuf message") || text.contains("memory exhausted")
+}
+
+/// pg_query's error as tidemark reports it: nesting named as such, the text quoted shortened.
+pub fn describe(e: &pg_query::Error) -> String {
+    if too_deep(e) {
+        return "statement nested too deeply: tidemark reads expressions nested up to about 45 levels".into();
+    }
+    clean_message(&e.to_string())
+}
+
 /// Most characters of the text an error quotes (`at or near "..."`): an unterminated quote
 /// makes the parser quote the rest of the statement.
 const QUOTED_CHARS: usize = 60;
