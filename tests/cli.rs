@@ -291,3 +291,81 @@ fn includes_stay_inside_the_project() {
     assert!(!err.contains("two.inc"), "the sibling is read: {err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn files_that_are_not_text_say_where() {
+    let dir = scratch("not-text");
+    let file = dir.join("latin1.sql");
+    std::fs::write(&file, b"CREATE TABLE a (x int);\nCOMMENT ON TABLE a IS 'caf\xe9';\n").unwrap();
+    let (code, _, err) = diff_from(&file, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("latin1.sql:2:27: error: invalid UTF-8 (byte 0xe9)"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = scratch("bom");
+    write(&dir.join("schema/a.sql"), "\u{feff}CREATE TABLE a (x int);\n");
+    write(&dir.join("migrations/0001_a.sql"), "\u{feff}CREATE TABLE a (x int);\n");
+    let (code, out, err) = diff_from(&dir.join("schema"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("DROP TABLE public.a"), "{out}");
+    let (code, out, err) = tidemark(&[
+        "check",
+        "--offline",
+        "--schema",
+        dir.join("schema").to_str().unwrap(),
+        "--migrations",
+        dir.join("migrations").to_str().unwrap(),
+    ]);
+    assert!(!err.contains("error") && !out.contains("syntax error"), "{out}\n{err}");
+    assert!(out.contains("replaying the 1 migration gives the schema files"), "{out}\n{err}");
+    assert!(code == 0 || code == 1, "{out}\n{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn psql_meta_commands_inside_statements_are_named() {
+    let dir = scratch("meta");
+    let file = dir.join("meta.sql");
+    write(
+        &file,
+        "SELECT format('CREATE TABLE %I (a int)', 'b') \\gexec\nSELECT 1 \\g\nCREATE TABLE c (x int) \\; CREATE TABLE d (y int);\n",
+    );
+    let (code, _, err) = diff_from(&file, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("meta.sql:1:47: error: psql meta-command \\gexec is not supported"), "{err}");
+    assert!(err.contains("meta.sql:2:10: error: psql meta-command \\g is not supported"), "{err}");
+    assert!(err.contains("meta.sql:3:24: error: psql meta-command \\; is not supported"), "{err}");
+    assert!(!err.contains("syntax error"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn deep_nesting_is_named() {
+    let dir = scratch("deep");
+    for (name, depth) in [("deep.sql", 2_000), ("deeper.sql", 100_000)] {
+        let file = dir.join(name);
+        let nested = format!("{}1{}", "ARRAY[".repeat(depth), "]".repeat(depth));
+        write(&file, &format!("CREATE TABLE t (a int[] DEFAULT {nested});\n"));
+        let (code, _, err) = diff_from(&file, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("{name}:1:1: error: statement nested too deeply")), "{err}");
+        assert!(err.len() < 1_000, "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn huge_files_are_refused() {
+    let dir = scratch("huge");
+    let file = dir.join("huge.sql");
+    std::fs::File::create(&file).unwrap().set_len(50 << 20).unwrap();
+    for from in [file.as_path(), std::path::Path::new("/dev/zero")] {
+        let (code, _, err) = diff_from(from, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("cannot read {}: larger than 32 MiB", from.display())), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1153,21 +1153,20 @@ fn verify_generate(env: &Env) -> R {
     Ok(())
 }
 
-fn verify_diff_dev_url(env: &Env) -> R {
+fn verify_diff_dev_url(env: &Env, name: &str, dev: &str) -> R {
     let p = env.project(
-        "verify-diff",
+        &format!("verify-diff-{name}"),
         &[
             ("from.sql", &app_schema(1, &[], "")),
             ("to.sql", &app_schema(3, &[], "")),
             ("bad.sql", "CREATE VIEW v AS SELECT no_such_fn(1);\n"),
         ],
     );
-    let dev = env.url("postgres");
-    let run = p.run(&["diff", "--from", "from.sql", "--to", "to.sql", "--verify", "--dev-url", &dev]).expect(0)?;
+    let run = p.run(&["diff", "--from", "from.sql", "--to", "to.sql", "--verify", "--dev-url", dev]).expect(0)?;
     ensure!(run.err.contains(&format!("converge on {dev}")), "{}", run.shown());
     ensure!(run.out.contains("CREATE TABLE public.posts"), "{}", run.shown());
     let failed = p
-        .run(&["diff", "--from", "from.sql", "--to", "bad.sql", "--verify", "--dev-url", &dev, "--allow-data-loss"])
+        .run(&["diff", "--from", "from.sql", "--to", "bad.sql", "--verify", "--dev-url", dev, "--allow-data-loss"])
         .expect(2)?;
     ensure!(
         failed.out.is_empty() && failed.err.contains("verification failed: the plan fails at `CREATE VIEW public.v"),
@@ -1311,8 +1310,19 @@ fn main() {
     add("inspect/round_trip".into(), Box::new(inspect_round_trip));
     add("rename/keeps_data".into(), Box::new(rename_keeps_data));
     add("verify/generate".into(), Box::new(verify_generate));
-    add("verify/diff_dev_url".into(), Box::new(verify_diff_dev_url));
     let socket = env.socket.clone();
+    // The scratch database is named the same way in every form (a keyword/value string used to
+    // get the name appended to its host). One after the other: each checks that no scratch
+    // database is left on the server.
+    let dev_urls = [
+        ("url", env.url("postgres")),
+        ("keyword_value", format!("host={socket} port=5432 user=postgres dbname=postgres")),
+        ("upper_case_scheme", format!("POSTGRESQL://postgres@localhost/postgres?host={socket}&port=5432")),
+    ];
+    add(
+        "verify/diff_dev_url".into(),
+        Box::new(move |e: &Env| dev_urls.iter().try_for_each(|(name, dev)| verify_diff_dev_url(e, name, dev))),
+    );
     let cases = [
         ("userinfo", format!("postgresql://postgres:s3cret@localhost/no_such_db?host={socket}&port=5432")),
         (
