@@ -92,7 +92,13 @@ pub fn is_keyword_value(s: &str) -> bool {
 /// any scheme: `mysql://...` is not a file name either, and connecting says what is wrong with
 /// it) or a keyword/value string.
 pub fn is_connection_string(s: &str) -> bool {
-    split_scheme(s).is_some() || is_keyword_value(s)
+    split_scheme(s).is_some() || is_keyword_value(s) || mistyped_url(s)
+}
+
+/// `postgres:/h/db`, `postgresql:h`: a URL with its slashes wrong, still not a file name.
+fn mistyped_url(s: &str) -> bool {
+    let lower = s.get(..11).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("postgres:") || lower.starts_with("postgresql:")
 }
 
 /// One `key = value` word of a keyword/value string, with its byte span in the string.
@@ -157,8 +163,12 @@ fn tokens(s: &str) -> Vec<Token<'_>> {
     }
 }
 
+/// Whether a key names a secret: `password`, and also the last word of a key mangled by a
+/// malformed string (`postgres:/h?password`), so that a string tidemark cannot parse still
+/// keeps its secrets.
 fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+    let last = key.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or(key);
+    SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k) || last.eq_ignore_ascii_case(k))
 }
 
 /// `%XX` escapes decoded (lossily: this is for comparing keys).
@@ -198,6 +208,12 @@ fn quote_value(v: &str) -> String {
 pub fn redact(s: &str) -> String {
     match split_scheme(s) {
         Some((scheme, rest)) => redact_url(scheme, rest),
+        None if mistyped_url(s) => {
+            let (scheme, rest) = s.split_once(':').expect("a colon");
+            let slashes = rest.len() - rest.trim_start_matches('/').len();
+            let redacted = redact_url(scheme, &rest[slashes..]);
+            format!("{scheme}:{}{}", &rest[..slashes], &redacted[scheme.len() + 3..])
+        }
         None => redact_keyword_value(s),
     }
 }
@@ -241,12 +257,19 @@ fn redact_url(scheme: &str, rest: &str) -> String {
 
 fn redact_keyword_value(s: &str) -> String {
     let tokens = tokens(s);
-    if !tokens.iter().any(|t| is_secret_key(t.key) || t.value.as_deref().is_some_and(|v| split_scheme(v).is_some())) {
+    let plain = |key: &str| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !s.contains('=')
+        || !tokens.iter().any(|t| {
+            is_secret_key(t.key) || !plain(t.key) || t.value.as_deref().is_some_and(|v| split_scheme(v).is_some())
+        })
+    {
         return s.to_string();
     }
     let mut words = Vec::new();
     for t in &tokens {
         match &t.value {
+            // Not a keyword: a malformed string, in which anything may be the secret.
+            _ if !plain(t.key) => words.push("***".into()),
             Some(_) if is_secret_key(t.key) => words.push(format!("{}=***", t.key)),
             Some(v) if split_scheme(v).is_some() => words.push(format!("{}={}", t.key, quote_value(&redact(v)))),
             Some(v) => words.push(format!("{}={}", t.key, quote_value(v))),
@@ -288,9 +311,32 @@ fn parse(s: &str) -> Result<tokio_postgres::Config, IntrospectError> {
                 "`{scheme}://` is not a PostgreSQL URL (write postgres:// or postgresql://, or host=... dbname=...)"
             )))
         }
+        None if mistyped_url(s) => {
+            return Err(fail("not a PostgreSQL URL: write postgres://host/db or postgresql://host/db".into()))
+        }
         None => s.to_string(),
     };
-    text.parse::<tokio_postgres::Config>().map_err(|e| fail(format!("invalid connection string: {}", error_text(&e))))
+    text.parse::<tokio_postgres::Config>().map_err(|e| fail(plain_words_only(&error_text(&e))))
+}
+
+/// A message with anything it quotes in backquotes shown only when it is a plain word (an
+/// option name): tokio-postgres quotes the "option" it did not know, which in a malformed
+/// string can be a piece of URL holding a password.
+fn plain_words_only(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let quoted = i % 2 == 1 && i + 1 < parts.len();
+            if quoted && !part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                "…".to_string()
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// The time the whole start-up may take: the string's `connect_timeout`, else
@@ -357,6 +403,10 @@ mod tests {
         "host=h PASSWORD=s3cret",
         "host=h password 's3cret'",
         "dbname=postgresql://u:s3cret@h/db",
+        "postgres:/h/db?password=s3cret",
+        "postgresql:h?x=1&password=s3cret",
+        "host=h u:s3cret@h=1",
+        "host=h x=1 'password=s3cret",
     ];
 
     #[test]
@@ -382,6 +432,7 @@ mod tests {
         assert_eq!(redact("host=/tmp password = 's3 cret' dbname=db"), "host=/tmp password=*** dbname=db");
         assert_eq!(redact("host=/tmp user=u dbname=db"), "host=/tmp user=u dbname=db");
         assert_eq!(redact("schema/tables.sql"), "schema/tables.sql");
+        assert_eq!(redact("postgres:/h/db?password=s3cret"), "postgres:/h/db?password=***");
     }
 
     #[test]
@@ -394,6 +445,8 @@ mod tests {
             "password='x y' host=h",
             "dbname = app",
             "mysql://u:p@h/db",
+            "postgres:/h/db?password=x",
+            "PostgreSQL:h",
         ] {
             assert!(is_connection_string(s), "{s}");
         }
@@ -424,6 +477,16 @@ mod tests {
             let config: tokio_postgres::Config = with_database(s, "tidemark verify").parse().unwrap();
             assert_eq!(config.get_dbname(), Some("tidemark verify"), "{s}");
         }
+    }
+
+    #[test]
+    fn errors_about_a_string_do_not_quote_it() {
+        for s in ["postgres:/u:s3cret@h/db?sslmode=x", "host=h u:s3cret@h=1", "host=h x=1 'password=s3cret"] {
+            let e = parse(s).unwrap_err().to_string();
+            assert!(!e.contains("s3cret"), "{s}: {e}");
+        }
+        let e = parse("host=h colour=blue").unwrap_err().to_string();
+        assert!(e.ends_with("unknown option `colour`"), "{e}");
     }
 
     #[test]
