@@ -75,11 +75,12 @@ pub fn files(live: &Catalog, options: &InspectOptions) -> Result<Vec<(PathBuf, S
             Some(s) => format!("{:0width$}_{}_{}.sql", i + 1, file_safe(s), group.kind),
             None => format!("{:0width$}_{}.sql", i + 1, group.kind),
         };
-        let mut text = format!(
-            "-- {}{}: written by tidemark inspect (files of this directory are read in name order)\n\n",
+        let mut text = crate::model::sql_comment(&format!(
+            "{}{}: written by tidemark inspect (files of this directory are read in name order)",
             group.kind.replace('_', " "),
-            group.schema.as_ref().map(|s| format!(" of schema {s}")).unwrap_or_default()
-        );
+            group.schema.as_ref().map(|s| format!(" of schema {}", crate::model::quote_ident(s))).unwrap_or_default()
+        ));
+        text.push_str("\n\n");
         if group.kind == "functions" {
             // A body may name objects of later files.
             text.push_str("SET check_function_bodies = off;\n\n");

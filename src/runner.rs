@@ -9,11 +9,13 @@
 //! | prisma | `_prisma_migrations` (migration_name, checksum, started_at, finished_at, ...) |
 //! | golang-migrate | `schema_migrations` (version, dirty) |
 //!
-//! `apply` holds an advisory lock for its whole run, so two deployers cannot race. Each
-//! migration runs in a transaction together with the row that records it, unless it must run
-//! outside one (`CREATE INDEX CONCURRENTLY`): then its statements run one by one and the row is
-//! written after the last succeeds. A failure stops the run, names the file, the statement and
-//! the position, and records nothing for that file.
+//! `apply` holds an advisory lock for its whole run, on a session of its own that never sits in
+//! a transaction, so two deployers serialize without deadlock (see [`apply_blocking`]). Each
+//! migration runs on a fresh session, in a transaction together with the row that records it,
+//! unless it must run outside one (`CREATE INDEX CONCURRENTLY`): then its statements run one by
+//! one and the row is written after the last succeeds. Transaction control inside a
+//! transactional file is refused before anything runs. A failure stops the run, names the
+//! file, the statement and the position, and records nothing for that file.
 
 use crate::migrations::{Directory, Layout, Migration};
 use crate::source::introspect::{connect, error_text};
@@ -238,68 +240,145 @@ pub struct Ran {
     pub duration_ms: i64,
 }
 
-/// Apply the pending migrations of `dir`, in order; `on_start` is told each one as it starts.
+/// Apply the pending migrations of `dir`, in order; `on_start` is told each one as it starts,
+/// `on_wait` once when another apply holds the lock.
+///
+/// Two sessions: one holds the advisory lock (session-level, taken by polling
+/// `pg_try_advisory_lock` in autocommit, so neither the holder nor a waiter ever sits in an open
+/// transaction: a `CREATE INDEX CONCURRENTLY`, which waits for every older transaction, cannot
+/// wait on either), and each migration runs on a session of its own, so whatever a file sets
+/// (`search_path`, a role, a temporary table) ends with it: every file starts from the session
+/// state the database gives a new connection, as the offline replay assumes.
 pub fn apply_blocking(
     url: &str,
     dir: &Directory,
     on_start: &mut dyn FnMut(&Migration),
+    on_wait: &mut dyn FnMut(&str),
 ) -> Result<Vec<Ran>, RunnerError> {
+    // Refuse what cannot be applied whole before touching the database.
+    let mut planned = Vec::new();
+    for m in &dir.migrations {
+        planned.push(statements(m, dir)?);
+    }
     runtime()?.block_on(async {
-        let client = connect(url).await?;
-        client.batch_execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})")).await.map_err(db)?;
-        let result = apply_locked(&client, dir, on_start).await;
-        let _ = client.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})")).await;
+        let lock = connect(url).await?;
+        take_apply_lock(&lock, on_wait).await?;
+        let result = apply_locked(url, dir, &planned, on_start).await;
+        let _ = lock.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})")).await;
         result
     })
 }
 
+/// Take the apply lock, polling in autocommit; tell `on_wait` who holds it, once.
+async fn take_apply_lock(lock: &Client, on_wait: &mut dyn FnMut(&str)) -> Result<(), RunnerError> {
+    let mut told = false;
+    loop {
+        let row = lock.query_one(&format!("SELECT pg_try_advisory_lock({LOCK_KEY})"), &[]).await.map_err(db)?;
+        if row.get::<_, bool>(0) {
+            return Ok(());
+        }
+        if !told {
+            told = true;
+            let holder = lock
+                .query_opt(
+                    "SELECT a.pid, coalesce(a.client_addr::text, 'local'), \
+                     to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' \
+                     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                     WHERE l.locktype = 'advisory' AND l.granted \
+                     AND (l.classid::bigint << 32) | l.objid::bigint = $1 LIMIT 1",
+                    &[&LOCK_KEY],
+                )
+                .await
+                .ok()
+                .flatten()
+                .map(|r| {
+                    format!(
+                        "pid {} from {}, connected {}",
+                        r.get::<_, i32>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, String>(2)
+                    )
+                })
+                .unwrap_or_else(|| "another session".into());
+            on_wait(&format!("waiting for another apply to finish ({holder})"));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 async fn apply_locked(
-    client: &Client,
+    url: &str,
     dir: &Directory,
+    planned: &[Vec<Statement>],
     on_start: &mut dyn FnMut(&Migration),
 ) -> Result<Vec<Ran>, RunnerError> {
-    let st = status(client, dir).await?;
-    if let Some(f) = st.failed.first() {
-        return Err(RunnerError::Refused(format!(
-            "{} records a migration that failed half-way ({f}): repair the database and its history first",
-            st.history
-        )));
-    }
-    let edited: Vec<&str> = st.edited().collect();
-    if !edited.is_empty() {
-        return Err(RunnerError::Refused(format!(
-            "applied migrations were edited since: {} (an applied migration must not change; write a new one)",
-            edited.join(", ")
-        )));
-    }
-    ensure_history(client, dir.layout).await?;
+    let st = {
+        let client = connect(url).await?;
+        let st = status(&client, dir).await?;
+        if let Some(f) = st.failed.first() {
+            return Err(RunnerError::Refused(format!(
+                "{} records a migration that failed half-way ({f}): repair the database and its history first",
+                st.history
+            )));
+        }
+        let edited: Vec<&str> = st.edited().collect();
+        if !edited.is_empty() {
+            return Err(RunnerError::Refused(format!(
+                "applied migrations were edited since: {} (an applied migration must not change; write a new one)",
+                edited.join(", ")
+            )));
+        }
+        ensure_history(&client, dir.layout).await?;
+        st
+    };
     let mut ran = Vec::new();
-    for m in &dir.migrations {
+    for (m, statements) in dir.migrations.iter().zip(planned) {
         if !st.pending().any(|p| p == m.name) {
             continue;
         }
         on_start(m);
+        // A session of its own: nothing one file sets reaches the next.
+        let client = connect(url).await?;
         let started = Instant::now();
-        let statements = statements(m, dir)?;
         if m.transactional {
             client.batch_execute("BEGIN").await.map_err(db)?;
-            for s in &statements {
+            for s in statements.iter().filter(|s| !s.wrapper) {
                 if let Err(e) = client.batch_execute(&s.text).await {
                     let _ = client.batch_execute("ROLLBACK").await;
                     return Err(failure(dir, m, s, &e, "\n(the migration was rolled back: nothing of it is applied)"));
                 }
             }
             let ms = started.elapsed().as_millis() as i64;
-            if let Err(e) = record(client, dir, m, ms).await {
+            if let Err(e) = record(&client, dir, m, ms).await {
                 let _ = client.batch_execute("ROLLBACK").await;
                 return Err(e);
             }
-            client.batch_execute("COMMIT").await.map_err(db)?;
+            if let Err(e) = client.batch_execute("COMMIT").await {
+                // Deferred constraints are checked here: the last statement is not the culprit.
+                let (line, column) = crate::source::parse::split::line_col(&m.sql, m.sql.trim_end().len());
+                return Err(RunnerError::Failed {
+                    file: dir.dir.join(&m.file).display().to_string(),
+                    line,
+                    column,
+                    message: format!("at COMMIT: {}", error_text(&e)),
+                    statement: "    | COMMIT".into(),
+                    note:
+                        "\n(a deferred constraint or trigger failed when the migration committed; it was rolled back: \
+                           nothing of it is applied)"
+                            .into(),
+                });
+            }
             ran.push(Ran { name: m.name.clone(), statements: statements.len(), duration_ms: ms });
         } else {
             for (i, s) in statements.iter().enumerate() {
                 if let Err(e) = client.batch_execute(&s.text).await {
-                    let note = if i == 0 {
+                    let note = if builds_concurrently(&s.text) {
+                        format!(
+                            "\n(it runs outside a transaction{}; a failed concurrent build leaves an INVALID index behind, \
+                             which IF NOT EXISTS would then take for done: DROP INDEX CONCURRENTLY it, then run apply again)",
+                            if i == 0 { String::new() } else { format!(": its first {i} statement(s) stay applied") }
+                        )
+                    } else if i == 0 {
                         "\n(it runs outside a transaction; nothing of it was applied)".to_string()
                     } else {
                         format!(
@@ -311,7 +390,7 @@ async fn apply_locked(
                 }
             }
             let ms = started.elapsed().as_millis() as i64;
-            record(client, dir, m, ms).await?;
+            record(&client, dir, m, ms).await?;
             ran.push(Ran { name: m.name.clone(), statements: statements.len(), duration_ms: ms });
         }
     }
@@ -322,6 +401,80 @@ struct Statement {
     text: String,
     /// Byte offset in the file.
     offset: usize,
+    /// The `BEGIN` or `COMMIT` of a file wrapped whole in one transaction block: the migration's
+    /// own transaction takes their place.
+    wrapper: bool,
+}
+
+/// The transaction-control command a statement is, if it is one (`BEGIN`, `COMMIT`, `ROLLBACK`,
+/// `PREPARE TRANSACTION`, ...), as pg_query reads it.
+fn transaction_control(text: &str) -> Option<pg_query::protobuf::TransactionStmtKind> {
+    use pg_query::protobuf::node::Node;
+    let tree = pg_query::parse(text, 0).ok()?;
+    let stmt = tree.protobuf.stmts.first()?.stmt.as_ref()?.node.as_ref()?;
+    match stmt {
+        Node::TransactionStmt(t) => pg_query::protobuf::TransactionStmtKind::try_from(t.kind).ok(),
+        _ => None,
+    }
+}
+
+/// `CREATE INDEX CONCURRENTLY` or `REINDEX ... CONCURRENTLY`: a failure leaves an INVALID index.
+fn builds_concurrently(text: &str) -> bool {
+    use pg_query::protobuf::node::Node;
+    let Ok(tree) = pg_query::parse(text, 0) else { return false };
+    tree.protobuf.stmts.iter().filter_map(|s| s.stmt.as_ref()?.node.as_ref()).any(|n| match n {
+        Node::IndexStmt(i) => i.concurrent,
+        Node::ReindexStmt(_) => crate::migrations::cannot_run_in_transaction(n),
+        _ => false,
+    })
+}
+
+/// A transactional migration runs inside tidemark's transaction, with the row that records it:
+/// a `COMMIT` or `ROLLBACK` of its own would end that transaction half-way (what came before
+/// stays, or is undone while we record the file as applied). Such files are refused before
+/// anything runs, unless the file is wrapped whole in `BEGIN; ... COMMIT;`, which we take as
+/// the transaction it asks for. Savepoints stay inside the transaction and are fine.
+fn check_transaction_control(m: &Migration, dir: &Directory, statements: &mut [Statement]) -> Result<(), RunnerError> {
+    use pg_query::protobuf::TransactionStmtKind as K;
+    if !m.transactional {
+        return Ok(());
+    }
+    let kinds: Vec<Option<K>> = statements.iter().map(|s| transaction_control(&s.text)).collect();
+    let is_begin = |k: &Option<K>| matches!(k, Some(K::TransStmtBegin | K::TransStmtStart));
+    let wrapped = kinds.len() >= 2
+        && is_begin(&kinds[0])
+        && matches!(kinds[kinds.len() - 1], Some(K::TransStmtCommit))
+        && kinds[1..kinds.len() - 1]
+            .iter()
+            .all(|k| matches!(k, None | Some(K::TransStmtSavepoint | K::TransStmtRelease | K::TransStmtRollbackTo)));
+    if wrapped {
+        let last = statements.len() - 1;
+        statements[0].wrapper = true;
+        statements[last].wrapper = true;
+        return Ok(());
+    }
+    let offending = kinds
+        .iter()
+        .position(|k| !matches!(k, None | Some(K::TransStmtSavepoint | K::TransStmtRelease | K::TransStmtRollbackTo)));
+    if let Some(i) = offending {
+        let s = &statements[i];
+        let (line, column) = crate::source::parse::split::line_col(&m.sql, s.offset);
+        return Err(RunnerError::Failed {
+            file: dir.dir.join(&m.file).display().to_string(),
+            line,
+            column,
+            message: "transaction control inside a migration that runs in a transaction: it would end tidemark's \
+                      transaction half-way, so the file could be applied in part or recorded wrongly"
+                .into(),
+            statement: format!("    | {}", s.text.trim().lines().next().unwrap_or_default()),
+            note: format!(
+                "\n(nothing was applied; remove it, wrap the whole file in one BEGIN; ... COMMIT;, or mark the file `{}` \
+                 to run its statements one by one)",
+                crate::migrations::NO_TRANSACTION
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn statements(m: &Migration, dir: &Directory) -> Result<Vec<Statement>, RunnerError> {
@@ -335,7 +488,7 @@ fn statements(m: &Migration, dir: &Directory) -> Result<Vec<Statement>, RunnerEr
                 if text.to_ascii_lowercase().replace(' ', "").starts_with("setstandard_conforming_strings=off") {
                     standard_strings = false;
                 }
-                out.push(Statement { text, offset: start });
+                out.push(Statement { text, offset: start, wrapper: false });
             }
             Piece::Meta { start, end } | Piece::CopyData { start, end } => {
                 let (line, column) = crate::source::parse::split::line_col(&m.sql, start);
@@ -350,6 +503,7 @@ fn statements(m: &Migration, dir: &Directory) -> Result<Vec<Statement>, RunnerEr
             }
         }
     }
+    check_transaction_control(m, dir, &mut out)?;
     Ok(out)
 }
 

@@ -369,3 +369,16 @@ fn huge_files_are_refused() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn review_of_a_file_that_does_not_parse_is_an_error_yet_judges_what_it_can() {
+    let (code, out, err) =
+        tidemark(&["review", "--migrations", "tests/cli/none", "--fail-on", "high", "tests/cli/review_bypass.sql"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("review_bypass.sql:1:23: error: syntax error"), "{err}");
+    assert!(
+        out.contains("DROP TABLE canary") && out.contains("data loss"),
+        "the statement after the error is judged: {out}"
+    );
+    assert!(out.contains("high"), "{out}");
+}

@@ -1,7 +1,9 @@
 //! Snapshot tests: for every fixture, the plan from `from.sql` to `to.sql` (both parsed, no
 //! server) is rendered and compared with `plan.snap` beside the fixture; for every
 //! `fixtures/review/<case>`, the review of `migration.sql` after `history.sql` is compared with
-//! `review.snap`; and `docs/hazards.md` must be what `tidemark hazards` prints. Review changes
+//! `review.snap`; every plan, rendered as a script and as each layout's migration files,
+//! splits back into exactly its statements (names may hold anything); and `docs/hazards.md`
+//! must be what `tidemark hazards` prints. Review changes
 //! with `INSTA_UPDATE=always cargo test --test fixtures` and `git diff fixtures/`.
 
 mod common;
@@ -98,6 +100,100 @@ fn check_review_agrees(f: &common::Fixture) -> Result<(), Failed> {
     }
 }
 
+/// What we write means what we planned, whatever the names hold: the SQL script and the
+/// migration files of every layout split back (as psql and our runner split them, and as the
+/// server's own scanner reads them) into exactly the plan's statements, and Drizzle's files,
+/// cut at every `--> statement-breakpoint` as its migrator cuts them, into one statement per
+/// chunk (or generate refuses them).
+fn check_rendered_statements(f: &common::Fixture) -> Result<(), Failed> {
+    use tidemark::migrations::{self, Directory, Header, Layout};
+    use tidemark::source::parse::split::{Piece, Splitter};
+    let from = common::parse(&f.source_file())?;
+    let to = common::parse(&f.target_file())?;
+    let renames = common::declared_renames(&f.target_file())?;
+    let plan = common::plan_declared(&from, &to, &renames, true)?;
+    let split = |text: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut splitter = Splitter::new(text);
+        while let Some(piece) = splitter.next_piece(true) {
+            match piece {
+                Piece::Sql { start, end } => out.push(text[start..end].trim().to_string()),
+                Piece::Meta { start, end } | Piece::CopyData { start, end } => {
+                    out.push(format!("<not SQL: {}>", &text[start..end]))
+                }
+            }
+        }
+        out
+    };
+    let server_count = |text: &str| -> Result<usize, Failed> {
+        let tree = pg_query::parse(text, 0).map_err(|e| format!("the server's scanner rejects the text: {e}"))?;
+        Ok(tree.protobuf.stmts.len())
+    };
+    let same = |what: &str, text: &str, expected: &[String]| -> Result<(), Failed> {
+        let found = split(text);
+        if found != expected {
+            return Err(format!(
+                "{what} splits into other statements than planned:\n{found:#?}\nplanned:\n{expected:#?}"
+            )
+            .into());
+        }
+        let n = server_count(text)?;
+        if n != expected.len() {
+            return Err(format!("{what}: the server would read {n} statements, {} planned", expected.len()).into());
+        }
+        Ok(())
+    };
+    let mut expected: Vec<String> = plan.preamble.clone();
+    expected.extend(plan.steps.iter().map(|s| s.sql.clone()));
+    same(
+        "the SQL script",
+        &tidemark::render::sql_script(&plan, &["hostile header \n DROP TABLE canary; --".into()]),
+        &expected,
+    )?;
+    if plan.is_empty() {
+        return Ok(());
+    }
+    for layout in [Layout::Plain, Layout::Drizzle, Layout::Prisma, Layout::GolangMigrate] {
+        if !migrations::steps_a_runner_would_cut(layout, &plan).is_empty() {
+            continue; // generate refuses these (tests/cli.rs)
+        }
+        let dir = Directory { dir: "migrations".into(), layout, migrations: Vec::new(), sum: None };
+        let header = Header { from: "a\nDROP TABLE canary; --".into(), to: "b\rDROP TABLE canary; --".into() };
+        let files = migrations::new_files(&dir, "hostile\nname", &plan, Some(&plan), &header, 0);
+        let groups = migrations::split_steps(&plan);
+        let sql_files: Vec<_> = files
+            .iter()
+            .filter(|w| {
+                w.path.extension().is_some_and(|e| e == "sql") && !w.path.to_string_lossy().ends_with(".down.sql")
+            })
+            .collect();
+        if sql_files.len() != groups.len() {
+            return Err(format!("{layout}: {} files for {} groups of steps", sql_files.len(), groups.len()).into());
+        }
+        for (file, group) in sql_files.iter().zip(&groups) {
+            let transactional = group.iter().all(|s| s.transactional);
+            let mut want: Vec<String> = if transactional { plan.preamble.clone() } else { Vec::new() };
+            want.extend(group.iter().map(|s| s.sql.clone()));
+            let what = format!("{layout} file {}", file.path.display());
+            same(&what, &file.content, &want)?;
+            if migrations::runs_in_transaction(&file.content) != transactional {
+                return Err(
+                    format!("{what}: read back as {}transactional", if transactional { "non-" } else { "" }).into()
+                );
+            }
+            if layout == Layout::Drizzle {
+                let chunks: Vec<&str> = file.content.split(migrations::DRIZZLE_BREAKPOINT).collect();
+                let statements: usize =
+                    chunks.iter().map(|c| server_count(c)).collect::<Result<Vec<_>, _>>()?.into_iter().sum();
+                if statements != want.len() || chunks.iter().any(|c| server_count(c).is_ok_and(|n| n > 1)) {
+                    return Err(format!("{what}: drizzle's migrator would run other statements than planned").into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Where the planner and `review` knowingly differ.
 fn tolerated(kind: tidemark::hazard::HazardKind, sql: &str, review_only: bool) -> bool {
     use tidemark::hazard::HazardKind as H;
@@ -171,9 +267,11 @@ fn main() {
         .into_iter()
         .flat_map(|f| {
             let g = f.clone();
+            let h = f.clone();
             [
                 Trial::test(format!("plan/{}", f.name), move || check_plan_snapshot(&f)),
                 Trial::test(format!("crosscheck/{}", g.name), move || check_review_agrees(&g)),
+                Trial::test(format!("rendered/{}", h.name), move || check_rendered_statements(&h)),
             ]
         })
         .collect();

@@ -782,7 +782,9 @@ fn apply_layout(env: &Env, layout: &str) -> R {
     // An applied migration edited.
     let original = p.read(&first.file);
     p.write(&first.file, &format!("{original}\n-- edited after it was applied\n"));
-    let status = p.run(&["status", "--db", &url]).expect(0)?;
+    // An edited migration is a history that does not match its files: exit 1 (golang-migrate
+    // cannot see the edit).
+    let status = p.run(&["status", "--db", &url]).expect(if layout == "golang-migrate" { 0 } else { 1 })?;
     if layout == "golang-migrate" {
         // schema_migrations keeps only a version: the edit cannot be seen there (the sums
         // still see it, below).
@@ -1279,6 +1281,218 @@ fn rename_keeps_data(env: &Env) -> R {
     Ok(())
 }
 
+/// The fixture whose names hold every control character (and Drizzle's breakpoint words).
+fn hostile_schema() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/naming/control_characters/to.sql");
+    std::fs::read_to_string(path).expect("the hostile fixture")
+}
+
+/// Hostile names on every path that writes SQL: generate + apply (the canary table survives,
+/// no drift after), inspect (its files load back to the same database), and Drizzle, whose
+/// migrator would cut a statement at a name holding its breakpoint words, refuses to write.
+fn hostile_names_every_path(env: &Env) -> R {
+    let p = env.project("hostile-names", &[(SCHEMA_FILE, &hostile_schema())]);
+    let generated = p.generate(EPOCH, &[]).expect(0)?;
+    ensure!(generated.out.contains("hazards: none"), "{}", generated.shown());
+    let db = env.database()?;
+    let url = env.url(&db);
+    env.execute(&db, "CREATE TABLE canary (id int); INSERT INTO canary VALUES (1);")?;
+    let applied = p.run(&["apply", "--db", &url]);
+    // canary exists already: the first migration's CREATE TABLE canary fails, nothing applies.
+    ensure!(applied.code == 2, "{}", applied.shown());
+    let fresh = env.database()?;
+    let fresh_url = env.url(&fresh);
+    p.run(&["apply", "--db", &fresh_url]).expect(0)?;
+    env.execute(&fresh, "INSERT INTO canary VALUES (1);")?;
+    p.run(&["check", "--db", &fresh_url]).expect(0)?;
+    ensure!(env.scalar(&fresh, "SELECT count(*) FROM canary")? == "1", "canary survives");
+
+    let inspected = p.run(&["inspect", "--db", &fresh_url, "--out", "inspected"]).expect(0)?;
+    ensure!(inspected.out.contains("the diff from the database to them is empty"), "{}", inspected.shown());
+    let rebuilt = env.database()?;
+    for name in p.files("inspected").keys() {
+        env.psql_file(&rebuilt, &p.path(name))?;
+    }
+    ensure!(same_schema(&p, env, &fresh, &rebuilt)?, "the inspected files, loaded, give another database");
+
+    let d = env.project("hostile-names-drizzle", &[(SCHEMA_FILE, &hostile_schema())]);
+    d.write("migrations/meta/_journal.json", r#"{"version":"7","dialect":"postgresql","entries":[]}"#);
+    let refused = d.generate(EPOCH, &[]).expect(2)?;
+    ensure!(refused.err.contains("statement-breakpoint") && refused.err.contains("in pieces"), "{}", refused.shown());
+    ensure!(d.files("migrations").len() == 1, "nothing written: {:?}", d.files("migrations").keys());
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. faults: what a migration or a second deployer can do to a run
+
+/// Applies that overlap while a pending migration builds an index CONCURRENTLY: the build waits
+/// for every older transaction, so a waiting applier must not sit in one (it used to, and one
+/// of two runs failed with a deadlock). Every run succeeds and each migration is applied once.
+fn apply_concurrently_with_concurrent_index(env: &Env) -> R {
+    let p = env.project("apply-concurrent-cic", &[(SCHEMA_FILE, &app_schema(1, &[], ""))]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    p.write("migrations/0002_slow.sql", "SELECT pg_sleep(0.5);\n\nCREATE TABLE slow (id int);\n");
+    p.write(
+        "migrations/0003_index.sql",
+        &format!("{NO_TRANSACTION}\nCREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n"),
+    );
+    p.write("migrations/0004_after.sql", "CREATE TABLE after_index (id int);\n");
+    p.run(&["rehash"]).expect(0)?;
+    let names: Vec<String> = migrations(&p, "plain")?.into_iter().map(|m| m.name).collect();
+    let db = env.database()?;
+    let url = env.url(&db);
+    let bin = Path::new(env!("CARGO_BIN_EXE_tidemark"));
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            p.command(bin, &["apply", "--db", &url])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawns")
+        })
+        .collect();
+    let runs: Vec<Run> =
+        children.into_iter().map(|c| Run::of("tidemark apply".into(), c.wait_with_output().expect("waits"))).collect();
+    let mut applied: Vec<String> = Vec::new();
+    for r in &runs {
+        ensure!(r.code == 0, "every run succeeds:\n{}", r.shown());
+        applied
+            .extend(r.lines_starting("applied ").iter().map(|l| l.split(' ').nth(1).unwrap_or_default().to_string()));
+    }
+    applied.sort();
+    ensure!(applied == names, "each migration applied once: {applied:?}");
+    ensure!(
+        runs.iter().any(|r| r.err.contains("waiting for another apply to finish")),
+        "a run that waits says so:\n{}",
+        runs.iter().map(Run::shown).collect::<Vec<_>>().join("\n")
+    );
+    check_history(env, &db, &p, "plain", names.len())?;
+    Ok(())
+}
+
+/// COMMIT or ROLLBACK inside a transactional migration would end tidemark's transaction
+/// half-way: refused before anything runs, with the line. A file wrapped whole in BEGIN ...
+/// COMMIT is the transaction it asks for, and applies.
+fn apply_refuses_transaction_control(env: &Env) -> R {
+    let p = env.project("apply-transaction-control", &[(SCHEMA_FILE, &app_schema(1, &[], ""))]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    let db = env.database()?;
+    let url = env.url(&db);
+    p.run(&["apply", "--db", &url]).expect(0)?;
+    for (name, text, line) in [
+        ("0002_commit", "CREATE TABLE part_one (id int);\nCOMMIT;\nCREATE TABLE part_two (id int);\nSELECT 1/0;\n", 2),
+        ("0002_rollback", "CREATE TABLE part_one (id int);\nROLLBACK;\nCREATE TABLE part_two (id int);\n", 2),
+        ("0002_prepare", "BEGIN;\nCREATE TABLE part_one (id int);\nPREPARE TRANSACTION 'x';\n", 1),
+    ] {
+        let file = format!("migrations/{name}.sql");
+        p.write(&file, text);
+        p.run(&["rehash"]).expect(0)?;
+        let refused = p.run(&["apply", "--db", &url]).expect(2)?;
+        ensure!(
+            refused.err.contains(&format!("{file}:{line}:")) && refused.err.contains("transaction control"),
+            "{}",
+            refused.shown()
+        );
+        ensure!(env.scalar(&db, "SELECT to_regclass('public.part_one') IS NULL")? == "t", "nothing applied: {name}");
+        let recorded = env.scalar(&db, &format!("SELECT count(*) FROM tidemark.history WHERE name = '{name}'"))?;
+        ensure!(recorded == "0", "not recorded: {name}");
+        std::fs::remove_file(p.path(&file)).expect("removes");
+    }
+    p.write(
+        "migrations/0002_wrapped.sql",
+        "BEGIN;\nCREATE TABLE wrapped (id int);\nSAVEPOINT s;\nCREATE TABLE wrapped_too (id int);\nCOMMIT;\n",
+    );
+    p.run(&["rehash"]).expect(0)?;
+    p.run(&["apply", "--db", &url]).expect(0)?;
+    ensure!(
+        env.scalar(&db, "SELECT to_regclass('public.wrapped_too') IS NOT NULL")? == "t",
+        "the wrapped file applies"
+    );
+    Ok(())
+}
+
+/// Each migration starts from the session state of a new connection: a SET search_path in one
+/// file does not move the next file's tables, as the offline replay assumes.
+fn apply_resets_session_per_file(env: &Env) -> R {
+    let p = env.project("apply-session-state", &[(SCHEMA_FILE, &app_schema(1, &[], ""))]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    p.write(
+        "migrations/0002_elsewhere.sql",
+        "CREATE SCHEMA other;\nSET search_path = other;\nCREATE TABLE there (id int);\n",
+    );
+    p.write("migrations/0003_here.sql", "CREATE TABLE here (id int);\n");
+    p.run(&["rehash"]).expect(0)?;
+    let db = env.database()?;
+    let url = env.url(&db);
+    p.run(&["apply", "--db", &url]).expect(0)?;
+    ensure!(env.scalar(&db, "SELECT to_regclass('other.there') IS NOT NULL")? == "t", "the first file's table");
+    ensure!(env.scalar(&db, "SELECT to_regclass('public.here') IS NOT NULL")? == "t", "the next file starts afresh");
+    Ok(())
+}
+
+/// An error raised at COMMIT (a deferred foreign key) names the migration, and nothing of it
+/// is applied or recorded.
+fn apply_commit_error_names_migration(env: &Env) -> R {
+    let p = env.project("apply-commit-error", &[(SCHEMA_FILE, &app_schema(1, &[], ""))]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    p.write(
+        "migrations/0002_deferred.sql",
+        "CREATE TABLE parent (id int PRIMARY KEY);\n\
+         CREATE TABLE child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED);\n\
+         INSERT INTO child VALUES (42);\n",
+    );
+    p.run(&["rehash"]).expect(0)?;
+    let db = env.database()?;
+    let url = env.url(&db);
+    let failed = p.run(&["apply", "--db", &url]).expect(2)?;
+    ensure!(
+        failed.err.contains("migrations/0002_deferred.sql:") && failed.err.contains("at COMMIT"),
+        "{}",
+        failed.shown()
+    );
+    ensure!(env.scalar(&db, "SELECT to_regclass('public.parent') IS NULL")? == "t", "rolled back");
+    ensure!(env.scalar(&db, "SELECT count(*) FROM tidemark.history")? == "1", "only the first is recorded");
+    Ok(())
+}
+
+/// `status` exits 1 when the history does not match the files (an applied file edited).
+fn status_exits_1_on_edited(env: &Env) -> R {
+    let p = env.project("status-edited", &[(SCHEMA_FILE, &app_schema(1, &[], ""))]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    let db = env.database()?;
+    let url = env.url(&db);
+    p.run(&["apply", "--db", &url]).expect(0)?;
+    p.run(&["status", "--db", &url]).expect(0)?;
+    let first = migrations(&p, "plain")?.into_iter().next().ok_or("one migration")?;
+    let path = first.file;
+    let text = p.read(&path);
+    p.write(&path, &format!("{text}\n-- edited\n"));
+    let edited = p.run(&["status", "--db", &url]).expect(1)?;
+    ensure!(edited.out.contains("EDITED"), "{}", edited.shown());
+    Ok(())
+}
+
+/// A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drift, planned as a rebuild.
+fn invalid_index_is_drift(env: &Env) -> R {
+    let schema = "CREATE TABLE accounts (email text);\n\nCREATE UNIQUE INDEX accounts_email ON accounts (email);\n";
+    let p = env.project("invalid-index", &[(SCHEMA_FILE, schema)]);
+    p.generate(EPOCH, &[]).expect(0)?;
+    let db = env.database()?;
+    let url = env.url(&db);
+    p.run(&["apply", "--db", &url]).expect(0)?;
+    p.run(&["check", "--db", &url]).expect(0)?;
+    env.execute(&db, "DROP INDEX accounts_email; INSERT INTO accounts VALUES ('a'), ('a');")?;
+    let _ = env.execute(&db, "CREATE UNIQUE INDEX CONCURRENTLY accounts_email ON accounts (email)");
+    ensure!(
+        env.scalar(&db, "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = 'accounts_email'::regclass")? == "t",
+        "the failed build left an invalid index"
+    );
+    let drift = p.run(&["check", "--db", &url]).expect(1)?;
+    ensure!(drift.out.contains("accounts_email") && drift.out.contains("CREATE UNIQUE INDEX"), "{}", drift.shown());
+    Ok(())
+}
+
 fn main() {
     let mut args = Arguments::from_args();
     // The tests mostly wait on child processes and the server.
@@ -1310,6 +1524,13 @@ fn main() {
     add("inspect/round_trip".into(), Box::new(inspect_round_trip));
     add("rename/keeps_data".into(), Box::new(rename_keeps_data));
     add("verify/generate".into(), Box::new(verify_generate));
+    add("faults/apply_concurrently_with_concurrent_index".into(), Box::new(apply_concurrently_with_concurrent_index));
+    add("faults/transaction_control_refused".into(), Box::new(apply_refuses_transaction_control));
+    add("faults/session_state_per_file".into(), Box::new(apply_resets_session_per_file));
+    add("faults/commit_error_names_migration".into(), Box::new(apply_commit_error_names_migration));
+    add("faults/status_exits_1_on_edited".into(), Box::new(status_exits_1_on_edited));
+    add("faults/invalid_index_is_drift".into(), Box::new(invalid_index_is_drift));
+    add("security/hostile_names_every_path".into(), Box::new(hostile_names_every_path));
     let socket = env.socket.clone();
     // The scratch database is named the same way in every form (a keyword/value string used to
     // get the name appended to its host). One after the other: each checks that no scratch

@@ -25,7 +25,7 @@ pub struct StatusArgs {
     pub project: ProjectArgs,
 }
 
-pub fn apply(args: ApplyArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<Outcome, CliError> {
+pub fn apply(args: ApplyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
     let project = Project::load(&args.project)?;
     let url = project.require_database_url(&args.db)?;
     let dir = project.migrations()?;
@@ -38,9 +38,17 @@ pub fn apply(args: ApplyArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Resu
         )));
     }
     let shown = crate::source::connstr::redact(&url);
-    let mut progress = crate::progress::Progress::stderr();
-    let ran = runner::apply_blocking(&url, &dir, &mut |m| progress.set(&format!("applying {}", m.name)));
-    progress.clear();
+    let progress = std::cell::RefCell::new(crate::progress::Progress::stderr());
+    let ran = runner::apply_blocking(
+        &url,
+        &dir,
+        &mut |m| progress.borrow_mut().set(&format!("applying {}", m.name)),
+        &mut |waiting| {
+            progress.borrow_mut().clear();
+            let _ = writeln!(err, "note: {waiting}");
+        },
+    );
+    progress.borrow_mut().clear();
     let ran = ran?;
     if ran.is_empty() {
         writeln!(out, "{shown}: up to date ({} migrations applied)", dir.migrations.len())?;
@@ -102,6 +110,10 @@ pub fn status(args: StatusArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Re
         status.migrations.len() - pending,
         if edited > 0 { format!(", {edited} edited") } else { String::new() }
     )?;
+    // Edited, unknown or failed migrations are a history that does not match its files.
+    if edited > 0 || !status.unknown.is_empty() || !status.failed.is_empty() {
+        return Ok(Outcome::Changes);
+    }
     Ok(Outcome::Clean)
 }
 

@@ -79,6 +79,16 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             outside.join("\n")
         )));
     }
+    let cut = migrations::steps_a_runner_would_cut(dir.layout, &plan);
+    if !cut.is_empty() {
+        let listed: Vec<String> = cut.iter().map(|s| format!("  {};", s.sql)).collect();
+        return Err(CliError::Refused(format!(
+            "drizzle's migrator splits a migration at every `{}`, inside names and strings too, and these statements \
+             hold those words: it would run them in pieces\n{}\nrename the object, or use another layout (plain, prisma, golang-migrate)",
+            migrations::DRIZZLE_BREAKPOINT,
+            listed.join("\n")
+        )));
+    }
     verify_if_asked(&args.verify, &from, &to, &plan, &options, err)?;
     let down = if dir.layout == Layout::GolangMigrate {
         // golang-migrate runs a file as one multi-statement string (one implicit transaction),

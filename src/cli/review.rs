@@ -143,7 +143,11 @@ pub fn run(args: ReviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
     let (mut review, diagnostics) = crate::review::review(&history, &files, &options);
     review.files.retain(|f| reported.contains(&f.file));
-    for d in diagnostics.iter().filter(|d| d.severity == crate::source::diagnostic::Severity::Error) {
+    review.syntax_errors.retain(|d| d.location.as_ref().is_some_and(|l| reported.contains(&l.file)));
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::source::diagnostic::Severity::Error && !review.syntax_errors.contains(d))
+    {
         writeln!(err, "note: could not model a statement, its hazards are judged without it: {d}")?;
     }
     if let Some(url) = project.database_url(&args.db) {
@@ -158,6 +162,16 @@ pub fn run(args: ReviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         ReviewFormat::Sarif => crate::render::review::sarif(&review),
     };
     out.write_all(rendered.as_bytes())?;
+    if !review.syntax_errors.is_empty() {
+        for d in &review.syntax_errors {
+            writeln!(err, "{d}")?;
+        }
+        return Err(CliError::Refused(format!(
+            "{} place(s) in the reviewed files do not parse: what they hold was not judged (the statements that could be \
+             split out were)",
+            review.syntax_errors.len()
+        )));
+    }
     match (args.fail_on, review.max_severity()) {
         (Some(limit), Some(found)) if found >= limit => Ok(Outcome::Changes),
         _ => Ok(Outcome::Clean),

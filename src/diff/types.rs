@@ -18,7 +18,20 @@ impl Cx<'_> {
             let obj = ObjectRef::Type(name.clone());
             match self.from.types.get(name) {
                 Some(old) if std::mem::discriminant(&old.kind) == std::mem::discriminant(&t.kind) => {
-                    self.alter_type(old, t);
+                    if self.alter_type(old, t) {
+                        // A rebuilt type is a new object: its owner, comment and grants are
+                        // those of a type just created (PUBLIC has USAGE again), set anew.
+                        self.new_owner(obj.clone(), &t.owner);
+                        self.comment(obj.clone(), &None, &t.comment);
+                        if let TypeKind::Composite { attributes } = &t.kind {
+                            for attr in attributes {
+                                let column = ObjectRef::Column(name.clone(), attr.name.clone());
+                                self.comment(column, &None, &attr.comment);
+                            }
+                        }
+                        self.privileges(obj, AclKind::Type, None, &t.acl, (None, t.owner.as_deref()));
+                        continue;
+                    }
                     self.owner(obj.clone(), &old.owner, &t.owner);
                     self.comment(obj.clone(), &old.comment, &t.comment);
                     self.privileges(
@@ -41,18 +54,19 @@ impl Cx<'_> {
         }
     }
 
-    fn alter_type(&mut self, old: &TypeDef, new: &TypeDef) {
+    /// Alter a type in place, or rebuild it; true when rebuilt.
+    fn alter_type(&mut self, old: &TypeDef, new: &TypeDef) -> bool {
         let name = &new.name;
         match (&old.kind, &new.kind) {
             (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b }) => {
                 if a == b {
-                    return;
+                    return false;
                 }
                 // Labels can be added anywhere; anything else rebuilds the type.
                 let kept: Vec<&String> = b.iter().filter(|l| a.contains(l)).collect();
                 if kept.len() != a.len() || kept.iter().zip(a).any(|(x, y)| *x != y) {
                     self.recreate_type(old, new);
-                    return;
+                    return true;
                 }
                 let mut current = a.clone();
                 for (i, label) in b.iter().enumerate() {
@@ -75,7 +89,7 @@ impl Cx<'_> {
             (TypeKind::Domain(a), TypeKind::Domain(b)) => {
                 if a.base != b.base || a.collation != b.collation {
                     self.recreate_type(old, new);
-                    return;
+                    return true;
                 }
                 let d = |change| Change::AlterDomain { name: name.clone(), change };
                 if a.default != b.default {
@@ -111,7 +125,7 @@ impl Cx<'_> {
                 if kept != kept_new {
                     // Postgres cannot reorder attributes.
                     self.recreate_type(old, new);
-                    return;
+                    return true;
                 }
                 for attr in a {
                     if !b.iter().any(|x| x.name == attr.name) {
@@ -133,6 +147,7 @@ impl Cx<'_> {
             }
             _ => unreachable!("kinds compared by the caller"),
         }
+        false
     }
 
     /// Rebuild a type and, around it, the dependents that cannot survive the swap: column

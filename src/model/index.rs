@@ -19,6 +19,12 @@ pub struct Index {
     pub options: BTreeMap<String, String>,
     pub tablespace: Option<String>,
     pub comment: Option<String>,
+    /// Left INVALID by a failed `CREATE INDEX CONCURRENTLY` (or a partitioned index some
+    /// partition lacks): the server keeps it up to date but never uses it, and a unique one does
+    /// not enforce uniqueness. Only a database has one; schema files describe valid indexes, so
+    /// an invalid index is drift, planned as a drop and a rebuild.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
 }
 
 impl Index {

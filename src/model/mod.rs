@@ -29,7 +29,7 @@ pub use deps::{extension_providing_type, sorted_columns, DepKind, Dependency, Un
 pub use derived::Derived;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};
-pub use names::{quote_ident, quote_literal, QualifiedName};
+pub use names::{comment_safe, quote_ident, quote_literal, sql_comment, QualifiedName};
 pub use object::ObjectRef;
 pub use privileges::{
     default_acl_base, effective, initial_acl, parse_aclitem, Acl, AclKind, DefaultAclKey, DefaultAclObject,

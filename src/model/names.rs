@@ -188,6 +188,37 @@ pub fn quote_literal(value: &str) -> String {
     }
 }
 
+/// Text made safe for a `--` comment line: every character that could end the line (LF, CR)
+/// or that an editor or terminal may treat as a break or control (the other C0 and C1
+/// controls, DEL, U+2028, U+2029) is written as a visible escape (`\n`, `\r`, `\t`, `\x0b`,
+/// `\u2028`), and a backslash as `\\` so the escapes cannot be forged. Whatever a name, label
+/// or message holds, the comment stays one line and the SQL after it means what we wrote.
+/// Every comment tidemark writes into SQL goes through here.
+pub fn comment_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char| c == '\\' || c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(needs) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && needs(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if needs(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A `-- ` comment line (no trailing newline) holding `text`, made safe by [`comment_safe`].
+pub fn sql_comment(text: &str) -> String {
+    format!("-- {}", comment_safe(text))
+}
+
 /// A schema-qualified name of a relation, type, sequence, index, function...
 /// Serialized as its SQL text (`public."Users"`), so it can key a JSON object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -234,5 +265,19 @@ mod tests {
         assert_eq!(quote_ident("action"), "action"); // unreserved keyword
         assert_eq!(quote_literal("it's"), "'it''s'");
         assert_eq!(quote_literal("a\\b"), "E'a\\\\b'");
+    }
+
+    #[test]
+    fn comments_stay_one_line_whatever_the_text() {
+        assert_eq!(sql_comment("create table public.users"), "-- create table public.users");
+        assert_eq!(sql_comment("x\nDROP TABLE canary; --"), "-- x\\nDROP TABLE canary; --");
+        assert_eq!(comment_safe("a\rb\tc\\d"), "a\\rb\\tc\\\\d");
+        assert_eq!(comment_safe("\u{1}\u{7f}\u{85}\u{2028}\u{2029}"), "\\x01\\x7f\\x85\\u2028\\u2029");
+        for c in (0u32..0x250).chain([0x2028, 0x2029]).filter_map(char::from_u32) {
+            let line = sql_comment(&format!("a{c}b"));
+            assert!(!line.chars().any(|k| k.is_control() || k == '\u{2028}' || k == '\u{2029}'), "{c:?}: {line:?}");
+        }
+        // Escapes cannot be forged: distinct texts give distinct comments.
+        assert_ne!(comment_safe("\\n"), comment_safe("\n"));
     }
 }

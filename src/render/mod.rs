@@ -1,9 +1,11 @@
 //! Plans as text: an SQL script with a comment before each statement naming its change and
-//! hazards. No timestamps, no random names: the same plan renders to the same bytes.
+//! hazards (every comment through `model::sql_comment`, so no name or message can end its
+//! line and run as SQL). No timestamps, no random names: the same plan renders to the same bytes.
 
 pub mod check;
 pub mod review;
 
+use crate::model::sql_comment;
 use crate::plan::{HazardKind, Plan, Step};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -41,9 +43,9 @@ pub fn hazard_summary_of<'a>(steps: impl Iterator<Item = &'a Step>) -> String {
 
 /// The comment written before a step: its summary and hazards.
 pub fn step_comment(s: &Step) -> String {
-    let mut c = format!("-- {}", s.summary);
+    let mut c = sql_comment(&s.summary);
     for h in &s.hazards {
-        let _ = write!(c, "\n--   hazard: {}: {}", h.kind.name(), h.message);
+        let _ = write!(c, "\n{}", sql_comment(&format!("  hazard: {}: {}", h.kind.name(), h.message)));
     }
     c
 }
@@ -52,7 +54,7 @@ pub fn step_comment(s: &Step) -> String {
 pub fn sql_script(plan: &Plan, header: &[String]) -> String {
     let mut out = String::new();
     for line in header {
-        let _ = writeln!(out, "-- {line}");
+        let _ = writeln!(out, "{}", sql_comment(line));
     }
     if !header.is_empty() {
         out.push('\n');

@@ -93,6 +93,11 @@ pub struct FileReview {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Review {
     pub files: Vec<FileReview>,
+    /// Where a reviewed file does not parse. A review that could not read every statement is
+    /// no clean review: the command reports these and exits 2, after judging every statement
+    /// that could still be split out.
+    #[serde(skip)]
+    pub syntax_errors: Vec<Diagnostic>,
 }
 
 impl Review {
@@ -210,12 +215,14 @@ pub fn review(history: &[SqlFile], files: &[SqlFile], options: &ParseOptions) ->
         interp.run_file(h);
     }
     let mut review = Review::default();
+    let history_errors = interp.syntax_errors().len();
     for f in files {
         let before = interp.catalog().clone();
         let recorded: Vec<RecordedStatement> =
             interp.run_file_recording(f).into_iter().filter(|r| r.file == f.name).collect();
         review.files.push(review_file(&before, interp.catalog(), &f.name, &f.text, &recorded));
     }
+    review.syntax_errors = interp.syntax_errors()[history_errors..].to_vec();
     (review, interp.diagnostics().to_vec())
 }
 
@@ -241,6 +248,19 @@ mod tests {
         assert!(s.rewrites);
         assert!(s.hazards[0].message.ends_with("(rewrites about 4.2 M rows (1.3 GB))"), "{}", s.hazards[0].message);
         assert_eq!(review.max_severity(), Some(Severity::High));
+    }
+
+    #[test]
+    fn a_syntax_error_hides_no_later_statement() {
+        let history = [file("0001.sql", "CREATE TABLE t (a int, b int);")];
+        let files =
+            [file("0002.sql", "CREATE TABLE t2 (a int;\nALTER TABLE t DROP COLUMN a;\nSELECT (1;\nDROP TABLE t;")];
+        let (review, _) = review(&history, &files, &ParseOptions::default());
+        let summaries: Vec<&str> = review.statements().map(|s| s.summary.as_str()).collect();
+        assert!(summaries.iter().any(|s| s.contains("DROP COLUMN a")), "{summaries:?}");
+        assert!(summaries.iter().any(|s| s.starts_with("DROP TABLE")), "{summaries:?}");
+        assert_eq!(review.max_severity(), Some(Severity::High));
+        assert_eq!(review.syntax_errors.len(), 2, "{:?}", review.syntax_errors);
     }
 
     #[test]

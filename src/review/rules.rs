@@ -705,7 +705,8 @@ impl<'a> FileState<'a> {
                 let partitioned = self.before.tables.get(&table).is_some_and(|t| t.partition_key.is_some());
                 let safer = if partitioned {
                     format!(
-                        "-- {table} is partitioned: CONCURRENTLY is not supported on it.\nCREATE INDEX ... ON ONLY {table} (...);\n-- then, per partition: CREATE INDEX CONCURRENTLY ...; ALTER INDEX ... ATTACH PARTITION ...;"
+                        "{}\nCREATE INDEX ... ON ONLY {table} (...);\n-- then, per partition: CREATE INDEX CONCURRENTLY ...; ALTER INDEX ... ATTACH PARTITION ...;",
+                        crate::model::sql_comment(&format!("{table} is partitioned: CONCURRENTLY is not supported on it."))
                     )
                 } else {
                     let mut c = ix.clone();
@@ -1314,8 +1315,14 @@ impl<'a> FileState<'a> {
         };
         if cost.rewrites || cd.raw_default.is_some() {
             j.find(
-                Finding::new(H::TableRewrite, format!("changing {col} {describe} rewrites {table} and rebuilds its indexes"))
-                    .safer(format!("-- expand and contract: add a new column of the new type, keep it in sync with a trigger,\n-- backfill in batches, switch the application, then drop {col}")),
+                Finding::new(
+                    H::TableRewrite,
+                    format!("changing {col} {describe} rewrites {table} and rebuilds its indexes"),
+                )
+                .safer(format!(
+                    "-- expand and contract: add a new column of the new type, keep it in sync with a trigger,\n{}",
+                    crate::model::sql_comment(&format!("backfill in batches, switch the application, then drop {col}"))
+                )),
             );
         }
         if cost.lossy {

@@ -52,6 +52,29 @@ impl Pg {
         })
     }
 
+    /// Run a file's statements one at a time on one session, as psql does (a multi-statement
+    /// string would be one implicit transaction, which a BEGIN ... ROLLBACK inside it extends
+    /// back to the first statement).
+    fn execute_like_psql(&self, db: &str, sql: &str) -> Result<(), String> {
+        use tidemark::source::parse::split::{Piece, Splitter};
+        let url = self.db_url(db);
+        self.rt.block_on(async {
+            let client = tidemark::source::introspect::connect(&url).await.map_err(|e| e.to_string())?;
+            let mut splitter = Splitter::new(sql);
+            let mut standard_strings = true;
+            while let Some(piece) = splitter.next_piece(standard_strings) {
+                if let Piece::Sql { start, end } = piece {
+                    let text = &sql[start..end];
+                    if text.to_ascii_lowercase().replace(' ', "").starts_with("setstandard_conforming_strings=off") {
+                        standard_strings = false;
+                    }
+                    client.batch_execute(text).await.map_err(|e| tidemark::source::introspect::error_text(&e))?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// A fresh, empty database.
     pub fn empty_database(&self) -> Result<String, Failed> {
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
@@ -89,7 +112,7 @@ impl Pg {
         let db = format!("t{n}");
         self.execute("postgres", &format!("CREATE DATABASE {db} TEMPLATE template0"))?;
         let sql = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        self.execute(&db, &sql).map_err(|e| format!("loading {}: {e}", file.display()))?;
+        self.execute_like_psql(&db, &sql).map_err(|e| format!("loading {}: {e}", file.display()))?;
         Ok(db)
     }
 

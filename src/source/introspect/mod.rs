@@ -450,6 +450,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         let def: String = r.get("definition");
         let mut index = build::index_from_def(&def, &scope).map_err(model_err(format!("index {name}")))?;
         index.comment = r.get("comment");
+        index.invalid = r.get("invalid");
         cat.indexes.insert(name, index);
     }
     triggers_and_policies(q, &mut cat)?;

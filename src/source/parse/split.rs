@@ -18,13 +18,21 @@ pub struct Splitter<'a> {
     text: &'a str,
     pos: usize,
     after_copy_from_stdin: bool,
+    /// A semicolon ends a statement even inside parentheses (recovery after a syntax error).
+    ignore_parentheses: bool,
 }
 
 impl<'a> Splitter<'a> {
     /// A leading byte-order mark is skipped, as psql does.
     pub fn new(text: &'a str) -> Self {
         let pos = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
-        Splitter { text, pos, after_copy_from_stdin: false }
+        Splitter { text, pos, after_copy_from_stdin: false, ignore_parentheses: false }
+    }
+
+    /// A splitter for text that did not parse: an unclosed parenthesis does not swallow the
+    /// statements after it.
+    pub fn ignoring_parentheses(text: &'a str) -> Self {
+        Splitter { ignore_parentheses: true, ..Splitter::new(text) }
     }
 
     /// The next piece. `standard_conforming_strings` decides whether backslashes escape in
@@ -122,7 +130,7 @@ impl<'a> Splitter<'a> {
                     parens -= 1;
                     i += 1;
                 }
-                b';' if parens <= 0 && begin_depth <= 0 => {
+                b';' if (parens <= 0 || self.ignore_parentheses) && begin_depth <= 0 => {
                     self.pos = i + 1;
                     return i;
                 }

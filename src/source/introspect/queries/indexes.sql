@@ -1,6 +1,6 @@
 -- Indexes that no constraint owns.
 SELECT n.nspname::text AS schema, ic.relname::text AS name, pg_get_indexdef(i.indexrelid) AS definition,
-       obj_description(ic.oid, 'pg_class') AS comment
+       obj_description(ic.oid, 'pg_class') AS comment, NOT i.indisvalid AS invalid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class tc ON tc.oid = i.indrelid

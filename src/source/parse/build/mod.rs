@@ -276,6 +276,7 @@ pub fn index(stmt: &pb::IndexStmt, name: QualifiedName, table: &QualifiedName, s
         options: reloption_map(&stmt.options),
         tablespace: (!stmt.table_space.is_empty()).then(|| stmt.table_space.clone()),
         comment: None,
+        invalid: false,
     })
 }
 

@@ -91,9 +91,70 @@ impl Interpreter {
         Ok(())
     }
 
+    /// Transaction blocks, as the server runs them: `ROLLBACK` undoes what the block did,
+    /// `ROLLBACK TO SAVEPOINT` what followed the savepoint; `COMMIT` keeps it.
+    pub(super) fn transaction(&mut self, st: &pb::TransactionStmt, s: &mut Session) -> R {
+        use pb::TransactionStmtKind as K;
+        match K::try_from(st.kind).unwrap_or(K::Undefined) {
+            K::TransStmtBegin | K::TransStmtStart => {
+                if s.transaction.is_empty() {
+                    s.transaction.push((None, self.catalog.clone()));
+                } else {
+                    self.report(Severity::Warning, "there is already a transaction in progress");
+                }
+            }
+            K::TransStmtCommit => s.transaction.clear(),
+            K::TransStmtRollback => {
+                let open = std::mem::take(&mut s.transaction);
+                if let Some((_, at_begin)) = open.into_iter().next() {
+                    self.catalog = at_begin;
+                }
+            }
+            K::TransStmtSavepoint => {
+                if s.transaction.is_empty() {
+                    return Err("SAVEPOINT can only be used in transaction blocks".into());
+                }
+                s.transaction.push((Some(st.savepoint_name.clone()), self.catalog.clone()));
+            }
+            K::TransStmtRelease | K::TransStmtRollbackTo => {
+                let found = s.transaction.iter().rposition(|(n, _)| n.as_deref() == Some(st.savepoint_name.as_str()));
+                let Some(i) = found else {
+                    return Err(format!("savepoint \"{}\" does not exist", st.savepoint_name).into());
+                };
+                if K::try_from(st.kind) == Ok(K::TransStmtRollbackTo) {
+                    // The savepoint stays, as in the server.
+                    self.catalog = s.transaction[i].1.clone();
+                    s.transaction.truncate(i + 1);
+                } else {
+                    s.transaction.truncate(i);
+                }
+            }
+            K::TransStmtPrepare | K::TransStmtCommitPrepared | K::TransStmtRollbackPrepared => {
+                return Err(
+                    "two-phase commit (PREPARE TRANSACTION, COMMIT PREPARED) is not supported in schema files".into()
+                )
+            }
+            K::Undefined => {}
+        }
+        Ok(())
+    }
+
     /// `SELECT pg_catalog.set_config('search_path', '...', false)` (pg_dump's way) sets the
-    /// path; any other SELECT is data and ignored.
+    /// path; `SELECT ... INTO t` creates a table, as `CREATE TABLE t AS SELECT ...`; any other
+    /// SELECT is data and ignored.
     pub(super) fn select(&mut self, st: &pb::SelectStmt, s: &mut Session) -> R {
+        if let Some(into) = &st.into_clause {
+            let mut query = st.clone();
+            query.into_clause = None;
+            let ctas = pb::CreateTableAsStmt {
+                query: Some(Box::new(pb::Node { node: Some(N::SelectStmt(Box::new(query))) })),
+                into: Some(into.clone()),
+                objtype: pb::ObjectType::ObjectTable as i32,
+                is_select_into: true,
+                if_not_exists: false,
+            };
+            return self.create_table_as(&ctas, s);
+        }
         if let [target] = st.target_list.as_slice() {
             if let Some(N::ResTarget(rt)) = target.node.as_ref() {
                 if let Some(N::FuncCall(fc)) = rt.val.as_ref().and_then(|v| v.node.as_ref()) {

@@ -64,6 +64,9 @@ pub struct Session {
     /// Temporary relations created in this session: they live in `pg_temp`, vanish with the
     /// session and are not part of the schema, but later statements of the file may use them.
     pub temp_relations: BTreeSet<String>,
+    /// An open transaction block: the catalog as it was at `BEGIN` and at each `SAVEPOINT`
+    /// since (name, catalog), so `ROLLBACK` and `ROLLBACK TO SAVEPOINT` undo what they undo.
+    pub transaction: Vec<(Option<String>, Catalog)>,
 }
 
 impl Session {
@@ -92,6 +95,8 @@ pub struct Interpreter {
     include_root: Option<PathBuf>,
     /// When set, every statement run is recorded here (`review` reads them).
     recorded: Option<Vec<RecordedStatement>>,
+    /// Text that did not parse (each also an error among `diagnostics`).
+    syntax_errors: Vec<Diagnostic>,
 }
 
 /// A statement as the interpreter met it: where it is, its tree, and the session's
@@ -121,6 +126,7 @@ impl Interpreter {
             include_depth: 0,
             include_root: None,
             recorded: None,
+            syntax_errors: Vec::new(),
         }
     }
 
@@ -134,6 +140,11 @@ impl Interpreter {
 
     fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// The places where the text did not parse as SQL, so far.
+    pub fn syntax_errors(&self) -> &[Diagnostic] {
+        &self.syntax_errors
     }
 
     /// The catalog as the statements run so far leave it.
@@ -160,15 +171,32 @@ impl Interpreter {
             search_path: self.options.search_path.clone(),
             standard_conforming_strings: true,
             temp_relations: BTreeSet::new(),
+            transaction: Vec::new(),
         };
         self.include_root = include_root(Path::new(&file.name), &self.options.include_roots);
         self.run_in_session(file, &mut session);
+        // psql ends its session at the end of the file: an open transaction is rolled back.
+        let open = std::mem::take(&mut session.transaction);
+        if let Some((_, at_begin)) = open.into_iter().next() {
+            self.catalog = at_begin;
+            let end = file.text.trim_end().len();
+            self.diagnostics.push(diagnostic_at(
+                Severity::Warning,
+                file,
+                end,
+                "the file ends inside a transaction block (BEGIN without COMMIT): the server rolls it back when the \
+                 session ends, so what it did is not part of the schema"
+                    .into(),
+                None,
+            ));
+        }
     }
 
     fn run_in_session(&mut self, file: &SqlFile, session: &mut Session) {
         let mut splitter = Splitter::new(&file.text);
         while let Some(piece) = splitter.next_piece(session.standard_conforming_strings) {
-            if self.error_count() >= MAX_ERRORS {
+            // A review judges every statement, however many could not be modeled before it.
+            if self.recorded.is_none() && self.error_count() >= MAX_ERRORS {
                 return;
             }
             match piece {
@@ -191,13 +219,10 @@ impl Interpreter {
         let tree = match parse_statement(text, session.standard_conforming_strings) {
             Ok(t) => t,
             Err((message, at)) => {
-                self.diagnostics.push(diagnostic_at(
-                    Severity::Error,
-                    file,
-                    offset + at.unwrap_or(0),
-                    message,
-                    Some(text),
-                ));
+                let d = diagnostic_at(Severity::Error, file, offset + at.unwrap_or(0), message, Some(text));
+                self.syntax_errors.push(d.clone());
+                self.diagnostics.push(d);
+                self.recover_statements(file, offset, text, session);
                 return;
             }
         };
@@ -235,6 +260,41 @@ impl Interpreter {
             }
         }
         self.current = None;
+    }
+
+    /// After a syntax error, while recording for a review: an unbalanced parenthesis makes the
+    /// rest of the file one statement, which would hide every later statement from the review.
+    /// Split the text again at each semicolon outside quotes and comments, parentheses or not,
+    /// and run the pieces, so each later statement is still judged (a piece that does not parse
+    /// either is one more error).
+    fn recover_statements(&mut self, file: &SqlFile, offset: usize, text: &str, session: &mut Session) {
+        if self.recorded.is_none() {
+            return;
+        }
+        let mut splitter = Splitter::ignoring_parentheses(text);
+        let mut pieces = Vec::new();
+        while let Some(piece) = splitter.next_piece(session.standard_conforming_strings) {
+            if let Piece::Sql { start, end } = piece {
+                pieces.push((start, end));
+            }
+        }
+        if pieces.len() < 2 {
+            return;
+        }
+        for (i, (start, end)) in pieces.into_iter().enumerate() {
+            let piece = &text[start..end];
+            match parse_statement(piece, session.standard_conforming_strings) {
+                Ok(_) => self.run_statement(file, offset + start, piece, session),
+                // The first piece's error is the one reported already.
+                Err(_) if i == 0 => {}
+                Err((message, at)) => {
+                    let d =
+                        diagnostic_at(Severity::Error, file, offset + start + at.unwrap_or(0), message, Some(piece));
+                    self.syntax_errors.push(d.clone());
+                    self.diagnostics.push(d);
+                }
+            }
+        }
     }
 
     /// A warning or note about the statement being interpreted.
@@ -410,7 +470,7 @@ impl Interpreter {
             N::AlterDefaultPrivilegesStmt(st) => self.alter_default_privileges(st),
             N::VariableSetStmt(st) => self.set_variable(st, s),
             N::SelectStmt(st) => self.select(st, s),
-            N::TransactionStmt(_) => Ok(()),
+            N::TransactionStmt(st) => self.transaction(st, s),
             N::InsertStmt(_) | N::UpdateStmt(_) | N::DeleteStmt(_) | N::CopyStmt(_) | N::TruncateStmt(_) => {
                 self.report(Severity::Note, "data statement: not part of the schema, ignored");
                 Ok(())

@@ -1,0 +1,2 @@
+CREATE TABLE t2 (a int;
+DROP TABLE canary;
