@@ -53,6 +53,74 @@ impl Default for Config {
     }
 }
 
+/// A TOML error as line, column, the key of that line and the parser's message, never the
+/// line itself: it may hold a value that is a secret (`database_url = "postgres://u:pw@..."`
+/// where a variable name belongs). Values the message quotes are left out too.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let mut out = String::new();
+    if let Some(span) = e.span() {
+        let at = span.start.min(text.len());
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let (line, column) = crate::source::parse::line_col(text, at);
+        out.push_str(&format!("line {line}, column {column}: "));
+        let line_text = text.lines().nth(line - 1).unwrap_or_default();
+        if let Some((key, _)) = line_text.split_once('=') {
+            let key = key.trim();
+            let bare = |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.\"".contains(c));
+            if bare(key) && !crate::source::connstr::is_connection_string(key) {
+                out.push_str(&format!("key `{key}`: "));
+            }
+        }
+    }
+    out.push_str(&without_values(e.message()));
+    if e.message().starts_with("unknown field `database_url`") {
+        out.push_str(" (tidemark.toml does not hold the database URL: set database_url_env to the name of the environment variable that does)");
+    }
+    out
+}
+
+/// A parser message with the strings it quotes hidden (`invalid type: string "..."`), and any
+/// connection string in backquotes redacted.
+fn without_values(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[i] as char;
+        out.push_str(&rest[..=i]);
+        let after = &rest[i + 1..];
+        let Some(end) = after.find(quote) else {
+            rest = after;
+            continue;
+        };
+        let inner = &after[..end];
+        if quote == '"' && !inner.is_empty() {
+            out.push('…');
+        } else {
+            out.push_str(&crate::source::connstr::redact(inner));
+        }
+        out.push(quote);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `database_url_env` names an environment variable; a connection string put there by mistake
+/// is an error that does not repeat it.
+fn env_var_name(v: String) -> Result<String, String> {
+    let valid = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        return Ok(v);
+    }
+    if crate::source::connstr::is_connection_string(&v) || v.contains("://") || v.contains('=') {
+        return Err("database_url_env holds a connection string; it must name the environment variable that \
+                    holds it (like DATABASE_URL), so the URL stays out of the file"
+            .into());
+    }
+    Err("database_url_env must name an environment variable (letters, digits and _, like DATABASE_URL)".into())
+}
+
 /// The file as written: every key optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,8 +146,8 @@ enum OneOrMany {
 pub enum ConfigError {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
-    #[error("cannot read {path}: {message}")]
-    Io { path: String, message: String },
+    #[error(transparent)]
+    File(#[from] crate::source::files::FileError),
 }
 
 impl Config {
@@ -91,8 +159,7 @@ impl Config {
             None if Path::new(FILE_NAME).is_file() => PathBuf::from(FILE_NAME),
             None => return Ok(Config::default()),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ConfigError::Io { path: path.display().to_string(), message: e.to_string() })?;
+        let text = crate::source::files::read_text(&path)?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Config::parse(&text, &base)
             .map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })
@@ -100,7 +167,7 @@ impl Config {
 
     /// A config file's text; `base` is the directory relative paths start from.
     pub fn parse(text: &str, base: &Path) -> Result<Config, String> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         let mut c = Config::default();
         let rel = |p: PathBuf| if p.is_absolute() || base.as_os_str().is_empty() { p } else { base.join(p) };
         if let Some(s) = raw.schema {
@@ -116,7 +183,7 @@ impl Config {
             c.layout = Some(l.parse()?);
         }
         if let Some(v) = raw.database_url_env {
-            c.database_url_env = v;
+            c.database_url_env = env_var_name(v)?;
         }
         if let Some(v) = raw.search_path {
             c.search_path = v;
@@ -174,5 +241,41 @@ mod tests {
         assert!(e.contains("layot"), "{e}");
         let e = Config::parse("layout = \"flyway\"", Path::new("")).unwrap_err();
         assert!(e.contains("flyway"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_echo_values() {
+        for text in [
+            "database_url = \"postgres://u:s3cret@h/db\"",
+            "schema = \"schema\"\ndatabase_url = \"postgres://u:s3cret@h/db\"",
+            "layout = [\"postgres://u:s3cret@h\"]",
+            "search_path = \"postgres://u:s3cret@h\"",
+            "schema = \"postgres://u:s3cret@h/db",
+            "migrations = 5\n# postgres://u:s3cret@h/db",
+            "database_url_env = \"postgres://u:s3cret@h/db\"",
+            "database_url_env = \"host=h password=s3cret\"",
+            "database_url_env = \"POSTGRESQL://u:s3cret@h/db\"",
+        ] {
+            let e = Config::parse(text, Path::new("")).unwrap_err();
+            assert!(!e.contains("s3cret"), "{text}: {e}");
+            assert!(!e.contains("postgres"), "{text}: {e}");
+        }
+        let e = Config::parse("schema = \"schema\"\ndatabase_url = \"postgres://u:s3cret@h/db\"", Path::new(""))
+            .unwrap_err();
+        assert!(e.starts_with("line 2, column 1: key `database_url`: unknown field"), "{e}");
+        assert!(e.contains("database_url_env"), "{e}");
+        let e = Config::parse("database_url_env = \"postgres://u:s3cret@h/db\"", Path::new("")).unwrap_err();
+        assert!(e.contains("connection string"), "{e}");
+        let e = Config::parse("database_url_env = \"MY DB\"", Path::new("")).unwrap_err();
+        assert!(e.contains("must name an environment variable"), "{e}");
+        assert_eq!(
+            Config::parse("database_url_env = \"APP_DB_1\"", Path::new("")).unwrap().database_url_env,
+            "APP_DB_1"
+        );
     }
 }

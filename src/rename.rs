@@ -123,7 +123,7 @@ pub fn annotations(file: &SqlFile) -> Result<Vec<DeclaredRename>, Diagnostic> {
             severity: Severity::Error,
             location: Some(Location { file: file.name.clone(), line: index + 1, column }),
             message,
-            statement: Some(line.trim().to_string()),
+            statement: Some(crate::source::diagnostic::abridge(line)),
         };
         let words: Vec<&str> = rest.split_whitespace().collect();
         match words.as_slice() {

@@ -65,7 +65,7 @@ pub fn verify(
             server = Some(s);
             (url, "a throwaway server".to_string())
         }
-        Target::DevUrl(url) => (url.to_string(), crate::source::introspect::redact_url(url)),
+        Target::DevUrl(url) => (url.to_string(), crate::source::connstr::redact(url)),
     };
     let database = format!("tidemark_verify_{}", std::process::id());
     let result = rt.block_on(async {
@@ -76,7 +76,7 @@ pub fn verify(
             .await
             .map_err(setup)?;
         let outcome = async {
-            let url = database_url(&admin_url, &database);
+            let url = crate::source::connstr::with_database(&admin_url, &database);
             let client = connect(&url).await?;
             progress("creating the roles the schemas name");
             for role in from.roles().union(&to.roles()) {
@@ -126,40 +126,4 @@ async fn run(client: &Client, plan: &Plan) -> Result<(), (String, String)> {
         client.batch_execute(&s.sql).await.map_err(|e| (s.sql.clone(), error_text(&e)))?;
     }
     Ok(())
-}
-
-/// The URL of another database on the same server.
-fn database_url(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    // postgres://user@host:port/db → replace the path.
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map(|i| scheme_end + i);
-    let head = match path_start {
-        Some(i) => &base[..i],
-        None => base,
-    };
-    let mut out = format!("{head}/{database}");
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_point_at_another_database() {
-        assert_eq!(database_url("postgres://u:p@h:5/app", "x"), "postgres://u:p@h:5/x");
-        assert_eq!(database_url("postgres://h", "x"), "postgres://h/x");
-        assert_eq!(
-            database_url("postgresql://postgres@localhost/postgres?host=/tmp&port=5432", "x"),
-            "postgresql://postgres@localhost/x?host=/tmp&port=5432"
-        );
-    }
 }

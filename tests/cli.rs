@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn tidemark(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tidemark")).args(args).current_dir(root()).output().expect("runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),
@@ -90,6 +95,107 @@ fn password_is_not_printed() {
     assert!(err.contains("app:***@127.0.0.1:1"), "{err}");
 }
 
+/// Connection strings to a server that is not there (port 1 refuses), each holding a secret
+/// spelled with `s3cr`.
+const SECRET_CONNECTION_STRINGS: &[&str] = &[
+    "postgresql://app:s3cret@127.0.0.1:1/db",
+    "POSTGRESQL://app:s3cret@127.0.0.1:1/db",
+    "Postgres://app:s3cr%2Fet@127.0.0.1:1/db",
+    "postgresql://app:s3cr/et?x#y@z@127.0.0.1:1/db",
+    "postgresql://app@127.0.0.1:1/db?sslmode=disable&password=s3cret",
+    "postgresql://app@127.0.0.1:1/db?password=s3cret",
+    "host=127.0.0.1 port=1 user=app password=s3cret dbname=db",
+    "host=127.0.0.1 port=1 user=app password = 's3cr et' dbname=db",
+    "host=127.0.0.1 port=1 user=app sslpassword=s3cret dbname=db",
+];
+
+/// Every command that takes a database, in every format it has, with `url` as the database.
+fn commands_with_database(url: &str) -> Vec<Vec<String>> {
+    let v = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    let mut commands = vec![
+        v(&["diff", "--from", url, "--to", "schema"]),
+        v(&["diff", "--from", "schema", "--to", url]),
+        v(&["diff", "--from", "tests/cli/empty.sql", "--to", "schema", "--verify", "--dev-url", url]),
+        v(&["apply", "--db", url]),
+        v(&["status", "--db", url]),
+        v(&["inspect", "--db", url, "--out", "target/tidemark-secret-test-never-written"]),
+    ];
+    for format in ["text", "json", "markdown", "github"] {
+        commands.push(v(&["check", "--db", url, "--format", format]));
+    }
+    for format in ["text", "json", "markdown", "github", "sarif"] {
+        commands.push(v(&["review", "migrations/0002_updated_at_triggers.sql", "--db", url, "--format", format]));
+    }
+    commands
+}
+
+#[test]
+fn no_command_prints_a_password() {
+    for url in SECRET_CONNECTION_STRINGS {
+        for args in commands_with_database(url) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, out, err) = tidemark(&args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(!out.contains("s3cr") && !err.contains("s3cr"), "{args:?} printed the password:\n{out}\n{err}");
+            assert!(err.contains("cannot connect to"), "{args:?} is taken for a database: {err}");
+        }
+    }
+}
+
+#[test]
+fn keyword_value_strings_are_databases_not_files() {
+    let (code, _, err) = tidemark(&["diff", "--from", "host=127.0.0.1 port=1 dbname=app user=me", "--to", "schema"]);
+    assert_eq!(code, 2);
+    assert!(!err.contains("cannot read"), "{err}");
+    assert!(err.contains("cannot connect to host=127.0.0.1 port=1 dbname=app user=me"), "{err}");
+}
+
+/// A server that accepts connections and never says a word.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let port = silent_server();
+    let url = format!("postgresql://app:s3cret@127.0.0.1:{port}/db?connect_timeout=2");
+    let kv = format!("host=127.0.0.1 port={port} dbname=db connect_timeout=2");
+    let commands = [
+        vec!["diff", "--from", &url, "--to", "schema"],
+        vec!["diff", "--from", &kv, "--to", "schema"],
+        vec!["status", "--db", &url],
+        vec!["check", "--db", &url],
+        vec!["inspect", "--db", &kv, "--out", "target/tidemark-timeout-test-never-written"],
+    ];
+    let handles: Vec<_> = commands
+        .iter()
+        .map(|args| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let (code, _, err) = tidemark(&args);
+                (args.join(" "), code, err, started.elapsed())
+            })
+        })
+        .collect();
+    for h in handles {
+        let (args, code, err, took) = h.join().unwrap();
+        assert_eq!(code, 2, "{args}: {err}");
+        assert!(err.contains("timed out after 2s"), "{args}: {err}");
+        assert!(!err.contains("s3cret"), "{args}: {err}");
+        assert!(took < std::time::Duration::from_secs(10), "{args} took {took:?}");
+    }
+}
+
 #[test]
 fn plpgsql_that_cannot_be_followed_is_named() {
     let (code, out, err) =
@@ -104,6 +210,164 @@ fn plpgsql_that_cannot_be_followed_is_named() {
     );
     assert!(err.contains("unfollowed_plpgsql.sql:10:1: warning: CALL somewhere.else: tidemark followed its DDL but not CALL somewhere.else, a procedure the files do not define"), "{err}");
     assert_eq!(code, 0, "warnings do not fail the command: {err}");
+}
+
+/// A scratch directory under the target directory, emptied.
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target").join(format!("tidemark-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn diff_from(from: &std::path::Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(["diff", "--from"])
+        .arg(from)
+        .args(["--to", "tests/cli/empty.sql", "--allow-data-loss"])
+        .current_dir(root())
+        .envs(env.iter().copied())
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn includes_stay_inside_the_project() {
+    let dir = scratch("includes");
+    let schema = dir.join("schema");
+    // Inside the root, `..` included: followed.
+    write(&schema.join("parts/t.inc"), "CREATE TABLE included (a int);\n");
+    write(&schema.join("sub/a.sql"), "\\ir ../parts/t.inc\n");
+    let (code, out, err) = diff_from(&schema, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("DROP TABLE public.included"), "{out}");
+
+    write(&dir.join("outside.inc"), "CREATE TABLE outside (a int);\n");
+    std::os::unix::fs::symlink(dir.join("outside.inc"), schema.join("parts/link.inc")).unwrap();
+    std::fs::create_dir_all(schema.join("parts/a_directory")).unwrap();
+    let fifo = schema.join("parts/fifo.inc");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::File::create(schema.join("parts/huge.inc")).unwrap().set_len(40 << 20).unwrap();
+    for (include, why) in [
+        ("\\i /proc/self/environ", "it is under /proc"),
+        ("\\i /proc/self/cmdline", "it is under /proc"),
+        ("\\i /sys/kernel/hostname", "under /sys"),
+        ("\\i /dev/zero", "it is under /dev"),
+        ("\\ir ../../outside.inc", "is outside"),
+        ("\\ir ../parts/link.inc", "is outside"),
+        ("\\ir ../parts/fifo.inc", "not a regular file"),
+        ("\\ir ../parts/a_directory", "not a regular file"),
+        ("\\ir ../parts/huge.inc", "larger than 32 MiB"),
+    ] {
+        write(&schema.join("sub/a.sql"), &format!("-- first\n{include}\n"));
+        let (code, out, err) = diff_from(&schema, &[("TIDEMARK_TEST_SECRET", "s3cret-in-the-environment")]);
+        assert_eq!(code, 2, "{include}: {err}");
+        assert!(out.is_empty(), "{include}: {out}");
+        let arg = include.split_whitespace().nth(1).unwrap();
+        assert!(
+            err.contains(&format!("sub/a.sql:2:1: error: {} {arg}: ", include.split(' ').next().unwrap())),
+            "{include}: {err}"
+        );
+        assert!(err.contains(why), "{include}: {err}");
+        assert!(!err.contains("s3cret") && !err.contains("outside (a int)"), "{include}: {err}");
+    }
+
+    // A single file: its directory is the root.
+    write(&dir.join("single/one.sql"), "\\ir two.inc\n\\ir ../outside.inc\n");
+    write(&dir.join("single/two.inc"), "CREATE TABLE two (a int);\n");
+    let (code, _, err) = diff_from(&dir.join("single/one.sql"), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("one.sql:2:1: error: \\ir ../outside.inc: refusing to include"), "{err}");
+    assert!(!err.contains("two.inc"), "the sibling is read: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn files_that_are_not_text_say_where() {
+    let dir = scratch("not-text");
+    let file = dir.join("latin1.sql");
+    std::fs::write(&file, b"CREATE TABLE a (x int);\nCOMMENT ON TABLE a IS 'caf\xe9';\n").unwrap();
+    let (code, _, err) = diff_from(&file, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("latin1.sql:2:27: error: invalid UTF-8 (byte 0xe9)"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = scratch("bom");
+    write(&dir.join("schema/a.sql"), "\u{feff}CREATE TABLE a (x int);\n");
+    write(&dir.join("migrations/0001_a.sql"), "\u{feff}CREATE TABLE a (x int);\n");
+    let (code, out, err) = diff_from(&dir.join("schema"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("DROP TABLE public.a"), "{out}");
+    let (code, out, err) = tidemark(&[
+        "check",
+        "--offline",
+        "--schema",
+        dir.join("schema").to_str().unwrap(),
+        "--migrations",
+        dir.join("migrations").to_str().unwrap(),
+    ]);
+    assert!(!err.contains("error") && !out.contains("syntax error"), "{out}\n{err}");
+    assert!(out.contains("replaying the 1 migration gives the schema files"), "{out}\n{err}");
+    assert!(code == 0 || code == 1, "{out}\n{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn psql_meta_commands_inside_statements_are_named() {
+    let dir = scratch("meta");
+    let file = dir.join("meta.sql");
+    write(
+        &file,
+        "SELECT format('CREATE TABLE %I (a int)', 'b') \\gexec\nSELECT 1 \\g\nCREATE TABLE c (x int) \\; CREATE TABLE d (y int);\n",
+    );
+    let (code, _, err) = diff_from(&file, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("meta.sql:1:47: error: psql meta-command \\gexec is not supported"), "{err}");
+    assert!(err.contains("meta.sql:2:10: error: psql meta-command \\g is not supported"), "{err}");
+    assert!(err.contains("meta.sql:3:24: error: psql meta-command \\; is not supported"), "{err}");
+    assert!(!err.contains("syntax error"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn deep_nesting_is_named() {
+    let dir = scratch("deep");
+    for (name, depth) in [("deep.sql", 2_000), ("deeper.sql", 100_000)] {
+        let file = dir.join(name);
+        let nested = format!("{}1{}", "ARRAY[".repeat(depth), "]".repeat(depth));
+        write(&file, &format!("CREATE TABLE t (a int[] DEFAULT {nested});\n"));
+        let (code, _, err) = diff_from(&file, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("{name}:1:1: error: statement nested too deeply")), "{err}");
+        assert!(err.len() < 1_000, "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn huge_files_are_refused() {
+    let dir = scratch("huge");
+    let file = dir.join("huge.sql");
+    std::fs::File::create(&file).unwrap().set_len(50 << 20).unwrap();
+    for from in [file.as_path(), std::path::Path::new("/dev/zero")] {
+        let (code, _, err) = diff_from(from, &[]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(&format!("cannot read {}: larger than 32 MiB", from.display())), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

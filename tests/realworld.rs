@@ -75,7 +75,7 @@ fn parse(e: &Entry, with_schema: bool) -> Result<Catalog, Failed> {
         names.extend(e.files.iter().cloned());
     }
     let files = read(&e.dir, &names)?;
-    let options = ParseOptions { search_path: e.search_path.clone() };
+    let options = ParseOptions::new(e.search_path.clone());
     parse_files(&files, &options).map(|p| p.catalog).map_err(|d| {
         let shown: Vec<String> = d
             .iter()

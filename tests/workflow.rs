@@ -1155,21 +1155,20 @@ fn verify_generate(env: &Env) -> R {
     Ok(())
 }
 
-fn verify_diff_dev_url(env: &Env) -> R {
+fn verify_diff_dev_url(env: &Env, name: &str, dev: &str) -> R {
     let p = env.project(
-        "verify-diff",
+        &format!("verify-diff-{name}"),
         &[
             ("from.sql", &app_schema(1, &[], "")),
             ("to.sql", &app_schema(3, &[], "")),
             ("bad.sql", "CREATE VIEW v AS SELECT no_such_fn(1);\n"),
         ],
     );
-    let dev = env.url("postgres");
-    let run = p.run(&["diff", "--from", "from.sql", "--to", "to.sql", "--verify", "--dev-url", &dev]).expect(0)?;
+    let run = p.run(&["diff", "--from", "from.sql", "--to", "to.sql", "--verify", "--dev-url", dev]).expect(0)?;
     ensure!(run.err.contains(&format!("converge on {dev}")), "{}", run.shown());
     ensure!(run.out.contains("CREATE TABLE public.posts"), "{}", run.shown());
     let failed = p
-        .run(&["diff", "--from", "from.sql", "--to", "bad.sql", "--verify", "--dev-url", &dev, "--allow-data-loss"])
+        .run(&["diff", "--from", "from.sql", "--to", "bad.sql", "--verify", "--dev-url", dev, "--allow-data-loss"])
         .expect(2)?;
     ensure!(
         failed.out.is_empty() && failed.err.contains("verification failed: the plan fails at `CREATE VIEW public.v"),
@@ -1525,7 +1524,6 @@ fn main() {
     add("inspect/round_trip".into(), Box::new(inspect_round_trip));
     add("rename/keeps_data".into(), Box::new(rename_keeps_data));
     add("verify/generate".into(), Box::new(verify_generate));
-    add("verify/diff_dev_url".into(), Box::new(verify_diff_dev_url));
     add("faults/apply_concurrently_with_concurrent_index".into(), Box::new(apply_concurrently_with_concurrent_index));
     add("faults/transaction_control_refused".into(), Box::new(apply_refuses_transaction_control));
     add("faults/session_state_per_file".into(), Box::new(apply_resets_session_per_file));
@@ -1534,6 +1532,18 @@ fn main() {
     add("faults/invalid_index_is_drift".into(), Box::new(invalid_index_is_drift));
     add("security/hostile_names_every_path".into(), Box::new(hostile_names_every_path));
     let socket = env.socket.clone();
+    // The scratch database is named the same way in every form (a keyword/value string used to
+    // get the name appended to its host). One after the other: each checks that no scratch
+    // database is left on the server.
+    let dev_urls = [
+        ("url", env.url("postgres")),
+        ("keyword_value", format!("host={socket} port=5432 user=postgres dbname=postgres")),
+        ("upper_case_scheme", format!("POSTGRESQL://postgres@localhost/postgres?host={socket}&port=5432")),
+    ];
+    add(
+        "verify/diff_dev_url".into(),
+        Box::new(move |e: &Env| dev_urls.iter().try_for_each(|(name, dev)| verify_diff_dev_url(e, name, dev))),
+    );
     let cases = [
         ("userinfo", format!("postgresql://postgres:s3cret@localhost/no_such_db?host={socket}&port=5432")),
         (

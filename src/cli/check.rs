@@ -13,7 +13,7 @@ use crate::model::Catalog;
 use crate::plan::plan;
 use crate::render::check::{self as report, Finding, FindingKind, Report, Section};
 use crate::runner::State;
-use crate::source::parse::{parse_files_each, ParseOptions};
+use crate::source::parse::parse_files_each;
 use clap::Args;
 use std::io::{IsTerminal, Write};
 
@@ -92,7 +92,7 @@ fn replay_with_fingerprints(
     err: &mut dyn Write,
 ) -> Result<(Catalog, Vec<String>), CliError> {
     let mut before = vec![project.scoped(Catalog::template(), dir.layout).fingerprint()];
-    let options = ParseOptions { search_path: project.config.search_path.clone() };
+    let options = project.parse_options();
     let files = dir.sql_files();
     let parsed = parse_files_each(&files, &options, &mut |_, c| {
         before.push(project.scoped(c.clone(), dir.layout).fingerprint());
@@ -182,7 +182,7 @@ fn database_section(
     progress: &mut crate::progress::Progress,
     err: &mut dyn Write,
 ) -> Result<Section, CliError> {
-    let shown_url = crate::source::introspect::redact_url(url);
+    let shown_url = crate::source::connstr::redact(url);
     progress.set("reading the migration history");
     let status = crate::runner::status_blocking(url, dir)?;
     let live = crate::source::introspect::introspect_blocking_with(url, &mut |m| progress.set(m))
@@ -202,7 +202,7 @@ fn database_section(
     let (expected, against) = if keeps_history {
         let all = dir.sql_files();
         let files: Vec<_> = applied.iter().map(|i| all[*i].clone()).collect();
-        let options = ParseOptions { search_path: project.config.search_path.clone() };
+        let options = project.parse_options();
         let parsed =
             crate::source::parse::parse_files(&files, &options).map_err(crate::source::SourceError::Diagnostics)?;
         for d in parsed.diagnostics.iter().filter(|d| d.severity <= crate::source::diagnostic::Severity::Warning) {

@@ -37,7 +37,7 @@ pub fn apply(args: ApplyArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             listed.join("\n")
         )));
     }
-    let shown = crate::source::introspect::redact_url(&url);
+    let shown = crate::source::connstr::redact(&url);
     let progress = std::cell::RefCell::new(crate::progress::Progress::stderr());
     let ran = runner::apply_blocking(
         &url,
@@ -84,7 +84,7 @@ pub fn status(args: StatusArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Re
         "{} ({} layout) against {} (history: {})",
         dir.dir.display(),
         dir.layout,
-        crate::source::introspect::redact_url(&url),
+        crate::source::connstr::redact(&url),
         status.history
     )?;
     let width = status.migrations.iter().map(|(n, _)| n.len()).max().unwrap_or(0);

@@ -51,7 +51,7 @@ fn print_diagnostics(
 }
 
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
-    let options = ParseOptions { search_path: args.search_path.clone() };
+    let options = ParseOptions::new(args.search_path.clone());
     let mut progress = crate::progress::Progress::stderr();
     let from = load_with(&Source::parse_arg(&args.from), &options, &mut |m| progress.set(m))?;
     let to = load_with(&Source::parse_arg(&args.to), &options, &mut |m| progress.set(m))?;

@@ -39,8 +39,12 @@ impl Project {
         Ok(Project { config, ignore_owners: args.ignore_owners })
     }
 
-    fn parse_options(&self) -> ParseOptions {
-        ParseOptions { search_path: self.config.search_path.clone() }
+    /// How the project's files are read: its search_path, and `\i` confined to the schema
+    /// paths and the migrations directory.
+    pub fn parse_options(&self) -> ParseOptions {
+        let mut roots = self.config.schema.clone();
+        roots.push(self.config.migrations.clone());
+        ParseOptions { search_path: self.config.search_path.clone(), include_roots: roots }
     }
 
     /// The schemas compared (include/exclude), without migration runners' tables.

@@ -7,7 +7,7 @@ use super::project::Project;
 use super::{CliError, Outcome, ProjectArgs};
 use crate::hazard::{HazardKind, Severity};
 use crate::review::TableSize;
-use crate::source::parse::{ParseOptions, SqlFile};
+use crate::source::parse::SqlFile;
 use clap::{Args, ValueEnum};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -84,7 +84,7 @@ fn changed_since(rev: &str, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
 
 pub fn run(args: ReviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
     let project = Project::load(&args.project)?;
-    let options = ParseOptions { search_path: project.config.search_path.clone() };
+    let options = project.parse_options();
     let migrations = if project.config.migrations.is_dir() { Some(project.migrations()?) } else { None };
     let ordered: Vec<(PathBuf, SqlFile)> = migrations
         .as_ref()
@@ -126,8 +126,7 @@ pub fn run(args: ReviewArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let mut files: Vec<SqlFile> = ordered[first..].iter().map(|(_, f)| f.clone()).collect();
     let mut reported: Vec<String> = inside.iter().map(|&i| ordered[i].1.name.clone()).collect();
     for p in outside {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", p.display())))?;
+        let text = crate::source::files::read_text(p).map_err(crate::source::SourceError::from)?;
         let name = p.display().to_string();
         reported.push(name.clone());
         files.push(SqlFile { name, text });
@@ -190,8 +189,10 @@ fn table_sizes(
         .build()
         .map_err(|e| CliError::Usage(e.to_string()))?;
     rt.block_on(async {
-        let client = crate::source::introspect::connect(url).await.map_err(|e| {
-            CliError::Usage(format!("cannot connect to {}: {e}", crate::source::introspect::redact_url(url)))
+        let client = crate::source::introspect::connect(url).await.map_err(|e| CliError::Source(e.into()))?;
+        let timeout = crate::source::introspect::CATALOG_STATEMENT_TIMEOUT;
+        client.batch_execute(&format!("SET statement_timeout = '{timeout}'")).await.map_err(|e| {
+            CliError::Usage(format!("reading table sizes: {}", crate::source::introspect::error_text(&e)))
         })?;
         let rows = client
             .query(

@@ -99,6 +99,8 @@ pub enum MigrationsError {
     Invalid { path: String, message: String },
     #[error("cannot read {path}: {message}")]
     Io { path: String, message: String },
+    #[error(transparent)]
+    File(#[from] crate::source::files::FileError),
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> MigrationsError {
@@ -140,7 +142,7 @@ fn numbered(name: &str) -> Option<u64> {
 }
 
 fn read_text(path: &Path) -> Result<String, MigrationsError> {
-    std::fs::read_to_string(path).map_err(|e| io_err(path, e))
+    Ok(crate::source::files::read_text(path)?)
 }
 
 /// Read a migrations directory. `layout`: the configured one, checked against what the files

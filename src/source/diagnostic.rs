@@ -59,12 +59,39 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The statement text as shown in a diagnostic: at most 6 lines.
+/// Most lines of a statement a diagnostic shows.
+const SHOWN_LINES: usize = 6;
+/// Most characters of a line a diagnostic shows: a statement is shown to say which one it is,
+/// not to reproduce a file (a one-line file of any size, like `/proc/self/environ`).
+const SHOWN_LINE_CHARS: usize = 160;
+
+/// The statement text as shown in a diagnostic: at most 6 lines of at most 160 characters.
 pub fn abridge(statement: &str) -> String {
     let lines: Vec<&str> = statement.trim().lines().collect();
-    if lines.len() <= 6 {
-        lines.join("\n")
-    } else {
-        format!("{}\n...", lines[..6].join("\n"))
+    let mut shown: Vec<String> = lines
+        .iter()
+        .take(SHOWN_LINES)
+        .map(|line| match line.char_indices().nth(SHOWN_LINE_CHARS) {
+            Some((cut, _)) => format!("{} ...", &line[..cut]),
+            None => line.to_string(),
+        })
+        .collect();
+    if lines.len() > SHOWN_LINES {
+        shown.push("...".into());
+    }
+    shown.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn statements_are_abridged_in_lines_and_width() {
+        assert_eq!(super::abridge("  select 1\n  from t  "), "select 1\n  from t");
+        let many: Vec<String> = (0..10).map(|i| format!("line {i}")).collect();
+        assert_eq!(super::abridge(&many.join("\n")).lines().count(), 7);
+        let long = format!("select '{}'", "é".repeat(10_000));
+        let shown = super::abridge(&long);
+        assert_eq!(shown.chars().count(), 164, "{shown}");
+        assert!(shown.ends_with(" ..."));
     }
 }

@@ -1,8 +1,10 @@
 //! Sources: anything that yields a [`Catalog`]. SQL files and directories are parsed
-//! (`parse`); `postgres://` URLs are introspected (`introspect`). This is the IO edge of the
+//! (`parse`); connection strings are introspected (`introspect`, through `connstr`). This is the IO edge of the
 //! pipeline: reading files and talking to a server happen here and nowhere in the core.
 
+pub mod connstr;
 pub mod diagnostic;
+pub mod files;
 pub mod introspect;
 pub mod parse;
 
@@ -21,8 +23,10 @@ pub enum Source {
 }
 
 impl Source {
+    /// A command-line source: a connection string (a URL in any case, or `host=... dbname=...`)
+    /// is a database, anything else a path.
     pub fn parse_arg(arg: &str) -> Source {
-        if arg.starts_with("postgres://") || arg.starts_with("postgresql://") {
+        if connstr::is_connection_string(arg) {
             Source::Database(arg.to_string())
         } else {
             Source::Sql(PathBuf::from(arg))
@@ -33,7 +37,7 @@ impl Source {
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Source::Database(url) => f.write_str(&introspect::redact_url(url)),
+            Source::Database(url) => f.write_str(&connstr::redact(url)),
             Source::Sql(p) => write!(f, "{}", p.display()),
         }
     }
@@ -56,16 +60,14 @@ pub enum SourceError {
     Io(String),
     #[error(transparent)]
     Introspect(#[from] introspect::IntrospectError),
+    #[error(transparent)]
+    File(#[from] files::FileError),
 }
 
 /// The `.sql` files of a path: the file itself, or a directory's files in lexical order of
 /// their relative paths (subdirectories included).
 pub fn sql_files(path: &Path) -> Result<Vec<SqlFile>, SourceError> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map(|text| SqlFile { name: p.display().to_string(), text })
-            .map_err(|e| SourceError::Io(format!("cannot read {}: {e}", p.display())))
-    };
+    let read = |p: &Path| Ok(SqlFile { name: p.display().to_string(), text: files::read_text(p)? });
     let meta = std::fs::metadata(path).map_err(|e| SourceError::Io(format!("cannot read {}: {e}", path.display())))?;
     // A file, or anything readable that is not a directory (`/dev/null`, `<(...)`).
     if !meta.is_dir() {
@@ -102,7 +104,8 @@ pub fn declared_renames(files: &[SqlFile]) -> Result<Vec<crate::rename::Declared
 /// Load a catalog from SQL files.
 pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceError> {
     let files = sql_files(path)?;
-    let parsed = parse::parse_files(&files, options).map_err(SourceError::Diagnostics)?;
+    let options = ParseOptions { include_roots: vec![path.to_path_buf()], ..options.clone() };
+    let parsed = parse::parse_files(&files, &options).map_err(SourceError::Diagnostics)?;
     let renames = declared_renames(&files)?;
     Ok(Loaded { catalog: parsed.catalog, diagnostics: parsed.diagnostics, renames })
 }

@@ -13,7 +13,7 @@ use crate::model::{
 use crate::normalize::{expr::is_null_constant, types::storage_from_char, ExprContext, Scope};
 use crate::source::parse::build;
 use std::collections::{BTreeMap, HashMap};
-use tokio_postgres::{Client, NoTls, Row};
+use tokio_postgres::{Client, Row};
 
 pub mod version;
 pub use version::ServerVersion;
@@ -30,105 +30,11 @@ pub enum IntrospectError {
     Runtime(String),
 }
 
-/// A connection URL with its password replaced by `***`, for messages.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return redact_keyword_value(url);
-    };
-    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{user}:***@{host}"),
-            None => authority.to_string(),
-        },
-        None => authority.to_string(),
-    };
-    let mut out = format!("{scheme}://{authority}");
-    if let Some(t) = tail {
-        out.push('/');
-        // `password=` may also come as a query parameter, first or later.
-        let (path, query) = t.split_once('?').map_or((t, None), |(p, q)| (p, Some(q)));
-        out.push_str(path);
-        if let Some(q) = query {
-            let redacted: Vec<String> = q
-                .split('&')
-                .map(|kv| {
-                    if kv.to_ascii_lowercase().starts_with("password=") {
-                        "password=***".into()
-                    } else {
-                        kv.to_string()
-                    }
-                })
-                .collect();
-            out.push('?');
-            out.push_str(&redacted.join("&"));
-        }
-    }
-    out
-}
+pub use crate::source::connstr::connect;
 
-/// A keyword/value connection string (`host=... password=secret`) with its password hidden,
-/// quoted values included.
-fn redact_keyword_value(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.to_ascii_lowercase().find("password") {
-        let after = rest[i + "password".len()..].trim_start();
-        let Some(value) = after.strip_prefix('=') else {
-            out.push_str(&rest[..i + "password".len()]);
-            rest = &rest[i + "password".len()..];
-            continue;
-        };
-        let value = value.trim_start();
-        let end = if let Some(quoted) = value.strip_prefix('\'') {
-            let mut k = 0;
-            let bytes = quoted.as_bytes();
-            while k < bytes.len() && bytes[k] != b'\'' {
-                k += if bytes[k] == b'\\' { 2 } else { 1 };
-            }
-            1 + (k + 1).min(quoted.len())
-        } else {
-            value.find(char::is_whitespace).unwrap_or(value.len())
-        };
-        out.push_str(&rest[..i]);
-        out.push_str("password=***");
-        rest = &value[end.min(value.len())..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod redact_tests {
-    use super::redact_url;
-
-    #[test]
-    fn passwords_are_hidden_in_every_form() {
-        for url in [
-            "postgresql://u:s3cret@h/db",
-            "postgresql://u@h/db?password=s3cret&host=/tmp",
-            "postgresql://u@h/db?host=/tmp&password=s3cret",
-            "host=/tmp user=u password=s3cret dbname=db",
-            "host=/tmp password = 's3 cret' dbname=db",
-        ] {
-            let shown = redact_url(url);
-            assert!(!shown.contains("s3"), "{url} -> {shown}");
-            assert!(shown.contains("***"), "{url} -> {shown}");
-        }
-        assert_eq!(redact_url("host=/tmp password = 's3 cret' dbname=db"), "host=/tmp password=*** dbname=db");
-    }
-}
-
-/// Connect to a server (no TLS).
-pub async fn connect(url: &str) -> Result<Client, IntrospectError> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
-        .await
-        .map_err(|e| IntrospectError::Connect { url: redact_url(url), message: error_text(&e) })?;
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    Ok(client)
-}
+/// The longest any one catalog query may run (`statement_timeout`, set on the introspection
+/// transaction): a server too busy or too locked to answer is an error, not a hang.
+pub const CATALOG_STATEMENT_TIMEOUT: &str = "5min";
 
 /// The server's message, with its detail, rather than tokio-postgres' generic "db error".
 pub fn error_text(e: &tokio_postgres::Error) -> String {
@@ -250,11 +156,11 @@ pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) ->
     let version = server_version(client).await?;
     let q = |e: tokio_postgres::Error| IntrospectError::Query { query: "BEGIN", message: error_text(&e) };
     client
-        .batch_execute(
+        .batch_execute(&format!(
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = ''; \
              SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
-             SET LOCAL extra_float_digits = 3",
-        )
+             SET LOCAL extra_float_digits = 3; SET LOCAL statement_timeout = '{CATALOG_STATEMENT_TIMEOUT}'",
+        ))
         .await
         .map_err(q)?;
     let queries = Queries {

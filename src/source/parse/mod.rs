@@ -14,7 +14,7 @@ pub mod ast;
 pub mod build;
 mod interp;
 pub mod naming;
-mod pg_error;
+pub(crate) mod pg_error;
 pub mod split;
 
 use super::diagnostic::{abridge, Diagnostic, Location, Severity};
@@ -34,11 +34,21 @@ pub struct ParseOptions {
     /// The search_path each file starts with (the role's or database's setting the files
     /// assume). Postgres' default is `"$user", public`.
     pub search_path: Vec<String>,
+    /// The directories (or files) the user gave: the schema paths, the migrations directory.
+    /// A file's `\i` may only read files under the one that holds it (for a single file, its
+    /// directory); a file under none of them may read only under its own directory.
+    pub include_roots: Vec<std::path::PathBuf>,
+}
+
+impl ParseOptions {
+    pub fn new(search_path: Vec<String>) -> Self {
+        ParseOptions { search_path, include_roots: Vec::new() }
+    }
 }
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { search_path: vec!["$user".into(), "public".into()] }
+        ParseOptions::new(vec!["$user".into(), "public".into()])
     }
 }
 
@@ -90,7 +100,10 @@ pub fn parse_statement(
     };
     match pg_query::parse(text, options) {
         Ok(r) => Ok(r.protobuf),
-        Err(e) => Err((pg_error::clean_message(&e.to_string()), pg_error::error_offset(text))),
+        Err(e) => {
+            let at = if pg_error::too_deep(&e) { None } else { pg_error::error_offset(text) };
+            Err((pg_error::describe(&e), at))
+        }
     }
 }
 

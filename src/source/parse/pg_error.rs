@@ -42,9 +42,40 @@ pub fn error_offset(statement: &str) -> Option<usize> {
     (cursor > 0).then(|| statement.char_indices().nth(cursor as usize - 1).map_or(statement.len(), |(i, _)| i))
 }
 
-/// The error message without pg_query's position-less decoration.
+/// Whether pg_query failed on nesting rather than on syntax: the tree comes from the C parser
+/// as protobuf, whose decoder stops at a depth of 100 messages (an expression nested some 50
+/// levels deep parses but cannot be read), and the parser's own stack ends at 10,000 levels.
+pub fn too_deep(e: &pg_query::Error) -> bool {
+    let text = e.to_string();
+    text.contains("failed to decode Protobuf message") || text.contains("memory exhausted")
+}
+
+/// pg_query's error as tidemark reports it: nesting named as such, the text quoted shortened.
+pub fn describe(e: &pg_query::Error) -> String {
+    if too_deep(e) {
+        return "statement nested too deeply: tidemark reads expressions nested up to about 45 levels".into();
+    }
+    clean_message(&e.to_string())
+}
+
+/// Most characters of the text an error quotes (`at or near "..."`): an unterminated quote
+/// makes the parser quote the rest of the statement.
+const QUOTED_CHARS: usize = 60;
+
+/// The error message without pg_query's position-less decoration, the text it quotes
+/// shortened.
 pub fn clean_message(message: &str) -> String {
-    message.strip_prefix("Invalid statement: ").unwrap_or(message).to_string()
+    let message = message.strip_prefix("Invalid statement: ").unwrap_or(message);
+    match message.split_once(" at or near \"") {
+        Some((head, quoted)) => {
+            let quoted = quoted.strip_suffix('"').unwrap_or(quoted);
+            match quoted.char_indices().nth(QUOTED_CHARS) {
+                Some((cut, _)) => format!("{head} at or near \"{} ...\"", &quoted[..cut]),
+                None => format!("{head} at or near \"{quoted}\""),
+            }
+        }
+        None => message.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +85,14 @@ mod tests {
         let sql = "create table t (a int,, b int)";
         assert_eq!(super::error_offset(sql), Some(22));
         assert_eq!(super::error_offset("select 1"), None);
+    }
+
+    #[test]
+    fn quoted_text_is_shortened() {
+        let long = format!("select 'x{}", "y".repeat(5000));
+        let e = crate::source::parse::parse_statement(&long, true).unwrap_err().0;
+        assert!(e.starts_with("unterminated quoted string at or near \"'xyyy"), "{e}");
+        assert!(e.len() < 120, "{e}");
+        assert_eq!(super::clean_message("syntax error at or near \",\""), "syntax error at or near \",\"");
     }
 }

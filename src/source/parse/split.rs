@@ -1,6 +1,7 @@
 //! Splitting a file into statements the way psql does: semicolons end statements except inside
 //! quotes, dollar quotes, comments, parentheses and `BEGIN ATOMIC ... END` bodies; a backslash
-//! at the start of a statement is a meta-command that runs to the end of its line; the data of
+//! outside quotes is a meta-command that runs to the end of its line (ending the statement
+//! before it, as `\g` and `\gexec` do in psql); the data of
 //! `COPY ... FROM stdin` runs to a line holding `\.`. Offsets are bytes into the file.
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,8 +23,10 @@ pub struct Splitter<'a> {
 }
 
 impl<'a> Splitter<'a> {
+    /// A leading byte-order mark is skipped, as psql does.
     pub fn new(text: &'a str) -> Self {
-        Splitter { text, pos: 0, after_copy_from_stdin: false, ignore_parentheses: false }
+        let pos = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
+        Splitter { text, pos, after_copy_from_stdin: false, ignore_parentheses: false }
     }
 
     /// A splitter for text that did not parse: an unclosed parenthesis does not swallow the
@@ -129,6 +132,13 @@ impl<'a> Splitter<'a> {
                 }
                 b';' if (parens <= 0 || self.ignore_parentheses) && begin_depth <= 0 => {
                     self.pos = i + 1;
+                    return i;
+                }
+                // A backslash outside quotes starts a meta-command, in psql even in the middle
+                // of a statement (`SELECT ... \gexec`, `... \; ...`): the statement ends here
+                // and the meta-command is the next piece.
+                b'\\' => {
+                    self.pos = i;
                     return i;
                 }
                 c if c.is_ascii_alphabetic() || c == b'_' => {
@@ -238,12 +248,20 @@ fn is_copy_from_stdin(stmt: &str) -> bool {
         && lower.split_whitespace().collect::<Vec<_>>().windows(2).any(|w| w == ["from", "stdin"])
 }
 
-/// Line and column (1-based, column in characters) of a byte offset.
+/// The UTF-8 byte-order mark some editors put at the start of a file.
+const BOM: char = '\u{feff}';
+
+/// Line and column (1-based, column in characters; a leading byte-order mark is not one) of a
+/// byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_start = match before.rfind('\n') {
+        Some(i) => i + 1,
+        None if before.starts_with(BOM) => BOM.len_utf8(),
+        None => 0,
+    };
     (line, text[line_start..offset].chars().count() + 1)
 }
 
@@ -286,6 +304,22 @@ mod tests {
     }
 
     #[test]
+    fn meta_commands_inside_statements_end_them() {
+        assert_eq!(
+            split("select format('create table %I ()', 'x') \\gexec\nselect 1 \\g\nselect 2 \\; select 3;\nselect '\\g', $$\\g$$, \"\\g\";"),
+            vec![
+                "sql:select format('create table %I ()', 'x') ",
+                "meta:\\gexec",
+                "sql:select 1 ",
+                "meta:\\g",
+                "sql:select 2 ",
+                "meta:\\; select 3;",
+                "sql:select '\\g', $$\\g$$, \"\\g\"",
+            ]
+        );
+    }
+
+    #[test]
     fn copy_data_is_skipped() {
         let text = "COPY t (a) FROM stdin;\n1\n2;\n\\.\nselect 1;";
         assert_eq!(split(text), vec!["sql:COPY t (a) FROM stdin", "copy:1\n2;\n", "sql:select 1"]);
@@ -299,5 +333,12 @@ mod tests {
     #[test]
     fn line_and_column() {
         assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+        assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        assert_eq!(split("\u{feff}select 1;\n\u{feff}select 2"), vec!["sql:select 1", "sql:\u{feff}select 2"]);
+        assert_eq!(split("\u{feff}\\set x 1\nselect 1"), vec!["meta:\\set x 1", "sql:select 1"]);
     }
 }

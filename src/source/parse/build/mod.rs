@@ -21,7 +21,9 @@ use std::collections::BTreeMap;
 pub type BuildResult<T> = Result<T, String>;
 
 fn parse_one(sql: &str) -> BuildResult<pb::ParseResult> {
-    pg_query::parse(sql, 0).map(|r| r.protobuf).map_err(|e| format!("cannot parse `{sql}`: {e}"))
+    pg_query::parse(sql, 0)
+        .map(|r| r.protobuf)
+        .map_err(|e| format!("cannot parse `{sql}`: {}", crate::source::parse::pg_error::describe(&e)))
 }
 
 fn first_stmt(tree: &pb::ParseResult) -> Option<&N> {

@@ -116,7 +116,9 @@ pub fn trigger(st: &pb::CreateTrigStmt, table: QualifiedName, scope: &Scope) -> 
 
 /// A trigger from `pg_get_triggerdef` output.
 pub fn trigger_from_def(def: &str, scope: &Scope) -> BuildResult<Trigger> {
-    let tree = pg_query::parse(def, 0).map_err(|e| format!("cannot parse `{def}`: {e}"))?.protobuf;
+    let tree = pg_query::parse(def, 0)
+        .map_err(|e| format!("cannot parse `{def}`: {}", crate::source::parse::pg_error::describe(&e)))?
+        .protobuf;
     let Some(N::CreateTrigStmt(st)) = tree.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
     else {
         return Err(format!("unexpected trigger definition: {def}"));

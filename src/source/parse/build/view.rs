@@ -66,7 +66,11 @@ pub fn materialized_view(st: &pb::CreateTableAsStmt, name: QualifiedName, scope:
 
 /// A view from `pg_get_viewdef` output.
 pub fn view_from_def(name: QualifiedName, def: &str, materialized: bool, scope: &Scope) -> BuildResult<View> {
-    let tree = pg_query::parse(def, 0).map_err(|e| format!("cannot parse the definition of {name}: {e}"))?.protobuf;
+    let tree = pg_query::parse(def, 0)
+        .map_err(|e| {
+            format!("cannot parse the definition of {name}: {}", crate::source::parse::pg_error::describe(&e))
+        })?
+        .protobuf;
     let query =
         tree.stmts.first().and_then(|s| s.stmt.as_deref()).ok_or_else(|| format!("empty definition of {name}"))?;
     if !matches!(query.node, Some(N::SelectStmt(_))) {
@@ -78,7 +82,7 @@ pub fn view_from_def(name: QualifiedName, def: &str, materialized: bool, scope: 
 /// The view again, normalized from its SQL (rewritten by `edit`) with the current catalog and
 /// its current column names: after a rename of something it reads, or of one of its columns.
 pub fn renormalize(view: &View, edit: &mut dyn FnMut(&mut Node), scope: &Scope) -> BuildResult<View> {
-    let tree = pg_query::parse(&view.query.sql, 0).map_err(|e| e.to_string())?.protobuf;
+    let tree = pg_query::parse(&view.query.sql, 0).map_err(|e| crate::source::parse::pg_error::describe(&e))?.protobuf;
     let mut query = tree.stmts.first().and_then(|s| s.stmt.as_deref()).ok_or("empty view")?.clone();
     normalize::rewrite(&mut query, edit);
     let query = &query;

@@ -24,9 +24,11 @@ use super::{diagnostic_at, parse_statement, ParseOptions, Parsed, SqlFile};
 use crate::model::{Catalog, QualifiedName};
 use crate::normalize::Scope;
 use crate::source::diagnostic::{Diagnostic, Severity};
+use crate::source::files::{include_root, read_include};
 use pg_query::protobuf::node::Node as N;
 use pg_query::protobuf::{self as pb};
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// An error in one statement: the message and, when known, the byte offset in the statement.
 #[derive(Debug)]
@@ -88,6 +90,9 @@ pub struct Interpreter {
     diagnostics: Vec<Diagnostic>,
     current: Option<Current>,
     include_depth: usize,
+    /// The directory the `\i` of the file being run (and of the files it includes) may read
+    /// under, canonical; `None` when it cannot be resolved (nothing may be included then).
+    include_root: Option<PathBuf>,
     /// When set, every statement run is recorded here (`review` reads them).
     recorded: Option<Vec<RecordedStatement>>,
     /// Text that did not parse (each also an error among `diagnostics`).
@@ -119,6 +124,7 @@ impl Interpreter {
             diagnostics: Vec::new(),
             current: None,
             include_depth: 0,
+            include_root: None,
             recorded: None,
             syntax_errors: Vec::new(),
         }
@@ -167,6 +173,7 @@ impl Interpreter {
             temp_relations: BTreeSet::new(),
             transaction: Vec::new(),
         };
+        self.include_root = include_root(Path::new(&file.name), &self.options.include_roots);
         self.run_in_session(file, &mut session);
         // psql ends its session at the end of the file: an open transaction is rolled back.
         let open = std::mem::take(&mut session.transaction);
@@ -302,14 +309,14 @@ impl Interpreter {
 
     /// psql meta-commands: `\i` / `\ir` are followed; the others are rejected with a message.
     fn run_meta(&mut self, file: &SqlFile, offset: usize, line: &str, session: &mut Session) {
-        let mut words = line.split_whitespace();
-        let command = words.next().unwrap_or_default();
+        let command = meta_command_name(line);
+        let mut words = line[command.len()..].split_whitespace();
         let arg = words.next().map(|a| a.trim_matches('\'').to_string());
         match (command, arg) {
             ("\\i" | "\\include" | "\\ir" | "\\include_relative", Some(path)) => {
                 let relative = command.starts_with("\\ir") || command.starts_with("\\include_r");
-                let base = std::path::Path::new(&file.name).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-                let target = if relative { base.join(&path) } else { std::path::PathBuf::from(&path) };
+                let base = Path::new(&file.name).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                let target = if relative { base.join(&path) } else { PathBuf::from(&path) };
                 if self.include_depth >= MAX_INCLUDE_DEPTH {
                     self.diagnostics.push(diagnostic_at(
                         Severity::Error,
@@ -320,7 +327,7 @@ impl Interpreter {
                     ));
                     return;
                 }
-                match std::fs::read_to_string(&target) {
+                match read_include(&target, self.include_root.as_deref()) {
                     Ok(text) => {
                         let included = SqlFile { name: target.display().to_string(), text };
                         self.include_depth += 1;
@@ -331,7 +338,7 @@ impl Interpreter {
                         Severity::Error,
                         file,
                         offset,
-                        format!("cannot read {}: {e}", target.display()),
+                        format!("{command} {path}: {e}"),
                         Some(line),
                     )),
                 }
@@ -350,13 +357,28 @@ impl Interpreter {
                     None,
                 ));
             }
-            _ => self.diagnostics.push(diagnostic_at(
-                Severity::Error,
-                file,
-                offset,
-                format!("psql meta-command {command} is not supported in schema files"),
-                Some(line),
-            )),
+            _ => {
+                let why = match command {
+                    "\\gexec" => {
+                        ": it runs, as statements, the text a query returns from the database, which tidemark \
+                                  does not query; write the statements it would build"
+                    }
+                    "\\g" | "\\gx" | "\\gset" | "\\gdesc" => {
+                        ": it sends the statement before it to the server; end the statement with `;` instead"
+                    }
+                    "\\;" => {
+                        ": it joins statements into one request to the server; end each statement with `;` instead"
+                    }
+                    _ => "",
+                };
+                self.diagnostics.push(diagnostic_at(
+                    Severity::Error,
+                    file,
+                    offset,
+                    format!("psql meta-command {command} is not supported in schema files{why}"),
+                    Some(line),
+                ))
+            }
         }
     }
 
@@ -504,6 +526,16 @@ impl Interpreter {
 }
 
 /// A readable name for a statement kind (`CreateFunctionStmt` → `CREATE FUNCTION`).
+/// The name of the meta-command a line starts with, as psql reads it: `\;` and `\:`, else
+/// the backslash and what follows up to a space or the next backslash.
+fn meta_command_name(line: &str) -> &str {
+    if line.starts_with("\\;") || line.starts_with("\\:") {
+        return &line[..2];
+    }
+    let end = line.char_indices().skip(1).find(|(_, c)| c.is_whitespace() || *c == '\\').map_or(line.len(), |(i, _)| i);
+    &line[..end]
+}
+
 pub fn statement_name(node: &N) -> String {
     let known = match node {
         N::ViewStmt(_) => Some("CREATE VIEW"),

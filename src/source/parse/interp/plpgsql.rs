@@ -287,7 +287,9 @@ impl Interpreter {
 
     /// SQL text run from PL/pgSQL: each statement is interpreted (a CALL is followed).
     fn run_sql(&mut self, sql: &str, s: &mut Session, run: &mut Run, unfollowed: &mut Unfollowed, guarded: bool) -> R {
-        let tree = pg_query::parse(sql, 0).map_err(|e| format!("in PL/pgSQL: {e}: {}", clip(sql)))?.protobuf;
+        let tree = pg_query::parse(sql, 0)
+            .map_err(|e| format!("in PL/pgSQL: {}: {}", crate::source::parse::pg_error::describe(&e), clip(sql)))?
+            .protobuf;
         for raw in &tree.stmts {
             let Some(node) = raw.stmt.as_ref().and_then(|n| n.node.as_ref()) else { continue };
             let result = match node {
