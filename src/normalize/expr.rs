@@ -525,6 +525,44 @@ fn jsonb_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// `sql` as written where the grammar takes a `b_expr` (a column's or a domain's `DEFAULT`):
+/// parenthesized unless its top node is one a `b_expr` can be. `DEFAULT 1 = 1 AND true` is a
+/// syntax error (AND, OR, NOT, IS [NOT] NULL, IN, LIKE, BETWEEN, COLLATE, AT TIME ZONE ... are
+/// `a_expr` only), and the deparser drops the parentheses the user wrote around them.
+pub fn as_b_expr(sql: &str) -> String {
+    let simple = pg_query::parse(&format!("SELECT {sql}"), 0).ok().is_some_and(|parsed| {
+        let top = match parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref()) {
+            Some(N::SelectStmt(select)) if select.target_list.len() == 1 => match select.target_list[0].node.as_ref() {
+                Some(N::ResTarget(t)) => t.val.as_ref().and_then(|v| v.node.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        match top {
+            Some(N::AExpr(e)) => e.kind == AExprKind::AexprOp as i32,
+            Some(
+                N::AConst(_)
+                | N::TypeCast(_)
+                | N::FuncCall(_)
+                | N::SqlvalueFunction(_)
+                | N::ColumnRef(_)
+                | N::ParamRef(_)
+                | N::AArrayExpr(_)
+                | N::CaseExpr(_)
+                | N::CoalesceExpr(_)
+                | N::MinMaxExpr(_)
+                | N::AIndirection(_),
+            ) => true,
+            _ => false,
+        }
+    });
+    if simple {
+        sql.to_string()
+    } else {
+        format!("({sql})")
+    }
+}
+
 /// Deparse an expression node by wrapping it in `SELECT <expr>`.
 pub fn deparse_expr(node: &Node) -> Result<String, String> {
     static TEMPLATE: OnceLock<pb::ParseResult> = OnceLock::new();
