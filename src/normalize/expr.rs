@@ -526,37 +526,42 @@ fn jsonb_text(v: &serde_json::Value) -> String {
 }
 
 /// `sql` as written where the grammar takes a `b_expr` (a column's or a domain's `DEFAULT`):
-/// parenthesized unless its top node is one a `b_expr` can be. `DEFAULT 1 = 1 AND true` is a
-/// syntax error (AND, OR, NOT, IS [NOT] NULL, IN, LIKE, BETWEEN, COLLATE, AT TIME ZONE ... are
-/// `a_expr` only), and the deparser drops the parentheses the user wrote around them.
+/// parenthesized unless it reads the same there. `DEFAULT 1 = 1 AND true` is a syntax error
+/// (AND, OR, NOT, IS NULL, IN, BETWEEN ... are `a_expr` only), and `DEFAULT e ? 'k' COLLATE
+/// "C"` gives the column a collation; the deparser drops the parentheses that prevented both.
 pub fn as_b_expr(sql: &str) -> String {
-    let simple = pg_query::parse(&format!("SELECT {sql}"), 0).ok().is_some_and(|parsed| {
-        let top = match parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref()) {
-            Some(N::SelectStmt(select)) if select.target_list.len() == 1 => match select.target_list[0].node.as_ref() {
-                Some(N::ResTarget(t)) => t.val.as_ref().and_then(|v| v.node.clone()),
-                _ => None,
-            },
+    let node_of = |text: String, column: bool| -> Option<Node> {
+        let parsed = pg_query::parse(&text, 0).ok()?.protobuf;
+        match parsed.stmts.first()?.stmt.as_ref()?.node.as_ref()? {
+            N::SelectStmt(select) if !column && select.target_list.len() == 1 => {
+                match select.target_list[0].node.as_ref()? {
+                    N::ResTarget(t) => t.val.as_deref().cloned(),
+                    _ => None,
+                }
+            }
+            N::CreateStmt(create) if column && create.table_elts.len() == 1 => {
+                match create.table_elts[0].node.as_ref()? {
+                    N::ColumnDef(c) if c.coll_clause.is_none() && c.constraints.len() == 1 => {
+                        match c.constraints[0].node.as_ref()? {
+                            N::Constraint(k) if k.contype == pb::ConstrType::ConstrDefault as i32 => {
+                                k.raw_expr.as_deref().cloned()
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
             _ => None,
-        };
-        match top {
-            Some(N::AExpr(e)) => e.kind == AExprKind::AexprOp as i32,
-            Some(
-                N::AConst(_)
-                | N::TypeCast(_)
-                | N::FuncCall(_)
-                | N::SqlvalueFunction(_)
-                | N::ColumnRef(_)
-                | N::ParamRef(_)
-                | N::AArrayExpr(_)
-                | N::CaseExpr(_)
-                | N::CoalesceExpr(_)
-                | N::MinMaxExpr(_)
-                | N::AIndirection(_),
-            ) => true,
-            _ => false,
         }
-    });
-    if simple {
+    };
+    let alone = node_of(format!("SELECT {sql}"), false);
+    let as_default = node_of(format!("CREATE TABLE x (c int DEFAULT {sql})"), true);
+    let same = match (alone, as_default) {
+        (Some(a), Some(d)) => deparse_expr(&a).ok().is_some_and(|a| deparse_expr(&d).ok() == Some(a)),
+        _ => false,
+    };
+    if same {
         sql.to_string()
     } else {
         format!("({sql})")
