@@ -402,7 +402,11 @@ fn split(text: &str) -> Result<String, String> {
             if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 return Err(format!("{piece:?} is not on character boundaries"));
             }
-            if matches!(piece, Piece::Sql { .. }) && text[start..end].trim().is_empty() && end > start {
+            // Whitespace as the server's lexer knows it: ASCII only (U+2028 is a token).
+            if matches!(piece, Piece::Sql { .. })
+                && text[start..end].trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b').is_empty()
+                && end > start
+            {
                 return Err(format!("{piece:?} is an empty statement"));
             }
             last_end = end;
