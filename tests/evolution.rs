@@ -110,6 +110,8 @@ struct Table {
 #[derive(Clone, Debug, PartialEq)]
 enum Need {
     Column(String, String),
+    /// A column of exactly this type (an argument of a function taking it).
+    Typed(String, String, &'static str),
     Key(String),
     Object(String),
 }
@@ -181,6 +183,7 @@ impl Schema {
     fn satisfied(&self, n: &Need) -> bool {
         match n {
             Need::Column(t, c) => self.column(t, c).is_some(),
+            Need::Typed(t, c, ty) => self.column(t, c).is_some_and(|c| c.ty == *ty),
             Need::Key(t) => self.table(t).is_some_and(|t| t.pk.is_some()),
             Need::Object(o) => self.exists(o),
         }
@@ -669,7 +672,7 @@ fn schema_a(rng: &mut Rng) -> Schema {
                     kind: Kind::Index,
                     sql: format!("CREATE INDEX {name} ON {t} ({f}({}));", c.name),
                     name,
-                    needs: vec![Need::Column(t, c.name), Need::Object(f)],
+                    needs: vec![Need::Typed(t, c.name, "integer"), Need::Object(f)],
                 });
             }
         }
