@@ -32,6 +32,13 @@ pub struct ExprContext<'a> {
 }
 
 pub fn expr(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
+    let columns = cx.table.and_then(|t| cx.scope.columns_of(t)).unwrap_or_default();
+    expr_over(node, cx, &columns)
+}
+
+/// [`expr`] over the given columns of `cx.table` (with their types), for a table the scope
+/// does not hold yet or holds in another state: the one a CHECK is being added to.
+pub fn expr_over(node: &Node, cx: &ExprContext, columns: &[(String, Option<TypeRef>)]) -> Result<Expr, String> {
     let mut has_subquery = false;
     visit(node, &mut |n| has_subquery |= matches!(n.node, Some(N::SubLink(_))));
     if has_subquery {
@@ -43,8 +50,55 @@ pub fn expr(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
     resolve(&mut resolved, cx, &mut refs)?;
     let sql = deparse_expr(&resolved)?;
     canonicalize(&mut resolved, cx.target);
+    fold_beside_columns(&mut resolved, columns);
     let key = deparse_expr(&resolved)?;
     Ok(Expr { sql, key, refs })
+}
+
+/// An untyped literal beside a column of the expression's table takes the column's type, and
+/// the catalog prints it in that type's form: `c > '2000-01-01'` on a timestamp column comes
+/// back as `c > '2000-01-01 00:00:00'::timestamp without time zone`. (The query analyzer does
+/// the same for views.)
+fn fold_beside_columns(node: &mut Node, columns: &[(String, Option<TypeRef>)]) {
+    if columns.is_empty() {
+        return;
+    }
+    let column_type = |side: &Option<Box<Node>>| -> Option<TypeRef> {
+        let Some(N::ColumnRef(cr)) = side.as_deref().and_then(|n| n.node.as_ref()) else {
+            return None;
+        };
+        if cr.fields.len() > 2 {
+            return None;
+        }
+        let Some(N::String(name)) = cr.fields.last().and_then(|f| f.node.as_ref()) else {
+            return None;
+        };
+        columns.iter().find(|(c, _)| *c == name.sval).and_then(|(_, ty)| ty.clone())
+    };
+    rewrite(node, &mut |n| {
+        let Some(N::AExpr(e)) = n.node.as_mut() else {
+            return;
+        };
+        if e.kind != AExprKind::AexprOp as i32 {
+            return;
+        }
+        let (lt, rt) = (column_type(&e.lexpr), column_type(&e.rexpr));
+        for (side, ty) in [(&mut e.lexpr, rt), (&mut e.rexpr, lt)] {
+            if let (Some(N::AConst(c)), Some(ty)) = (side.as_deref_mut().and_then(|n| n.node.as_mut()), ty) {
+                if matches!(c.val, Some(Val::Sval(_))) {
+                    fold_literal(c, &ty);
+                    // The server prints a boolean constant as a keyword.
+                    if let Some(Val::Sval(text)) = &c.val {
+                        if matches!(&ty.base, TypeBase::Builtin(b) if b == "boolean") && !ty.array {
+                            if let Ok(boolval) = text.sval.parse::<bool>() {
+                                c.val = Some(Val::Boolval(pb::Boolean { boolval }));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// Whether an expression is the NULL constant (possibly cast): Postgres stores no default then.
@@ -522,6 +576,49 @@ fn jsonb_text(v: &serde_json::Value) -> String {
         }
         Value::Array(a) => format!("[{}]", a.iter().map(jsonb_text).collect::<Vec<_>>().join(", ")),
         other => other.to_string(),
+    }
+}
+
+/// `sql` as written where the grammar takes a `b_expr` (a column's or a domain's `DEFAULT`):
+/// parenthesized unless it reads the same there. `DEFAULT 1 = 1 AND true` is a syntax error
+/// (AND, OR, NOT, IS NULL, IN, BETWEEN ... are `a_expr` only), and `DEFAULT e ? 'k' COLLATE
+/// "C"` gives the column a collation; the deparser drops the parentheses that prevented both.
+pub fn as_b_expr(sql: &str) -> String {
+    let node_of = |text: String, column: bool| -> Option<Node> {
+        let parsed = pg_query::parse(&text, 0).ok()?.protobuf;
+        match parsed.stmts.first()?.stmt.as_ref()?.node.as_ref()? {
+            N::SelectStmt(select) if !column && select.target_list.len() == 1 => {
+                match select.target_list[0].node.as_ref()? {
+                    N::ResTarget(t) => t.val.as_deref().cloned(),
+                    _ => None,
+                }
+            }
+            N::CreateStmt(create) if column && create.table_elts.len() == 1 => {
+                match create.table_elts[0].node.as_ref()? {
+                    N::ColumnDef(c) if c.coll_clause.is_none() && c.constraints.len() == 1 => {
+                        match c.constraints[0].node.as_ref()? {
+                            N::Constraint(k) if k.contype == pb::ConstrType::ConstrDefault as i32 => {
+                                k.raw_expr.as_deref().cloned()
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    };
+    let alone = node_of(format!("SELECT {sql}"), false);
+    let as_default = node_of(format!("CREATE TABLE x (c int DEFAULT {sql})"), true);
+    let same = match (alone, as_default) {
+        (Some(a), Some(d)) => deparse_expr(&a).ok().is_some_and(|a| deparse_expr(&d).ok() == Some(a)),
+        _ => false,
+    };
+    if same {
+        sql.to_string()
+    } else {
+        format!("({sql})")
     }
 }
 

@@ -667,9 +667,22 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             if from.always != to.always {
                 clauses.push(format!("SET GENERATED {}", if to.always { "ALWAYS" } else { "BY DEFAULT" }));
             }
-            clauses.extend(
-                sql::alter_sequence_clauses(&from.options, &to.options).into_iter().map(|c| format!("SET {c}")),
-            );
+            // An identity sequence has its column's type, and the column's type change retypes
+            // it (`SET AS` is no identity option): bounds that were the old type's become the
+            // new type's, as the server's ALTER SEQUENCE ... AS moves them.
+            let mut before = from.options.clone();
+            if before.data_type != to.options.data_type {
+                let old = crate::model::SequenceOptions::type_bounds(&before.data_type);
+                let new = crate::model::SequenceOptions::type_bounds(&to.options.data_type);
+                if before.min == old.0 {
+                    before.min = new.0;
+                }
+                if before.max == old.1 {
+                    before.max = new.1;
+                }
+                before.data_type = to.options.data_type.clone();
+            }
+            clauses.extend(sql::alter_sequence_clauses(&before, &to.options).into_iter().map(|c| format!("SET {c}")));
             let mut a = Action::new(rank(ALTER, 8, format!("{table}.{column}"))).require([col(table, column)]);
             if !clauses.is_empty() {
                 a = a.step(loosened(

@@ -131,7 +131,7 @@ pub fn create_type(t: &TypeDef) -> String {
                 s.push_str(&format!(" COLLATE {c}"));
             }
             if let Some(e) = &d.default {
-                s.push_str(&format!(" DEFAULT {}", e.sql));
+                s.push_str(&format!(" DEFAULT {}", crate::normalize::expr::as_b_expr(&e.sql)));
             }
             if d.not_null {
                 s.push_str(" NOT NULL");
@@ -178,7 +178,7 @@ pub fn column_definition(table: &QualifiedName, c: &Column) -> String {
         s.push_str(&identity_clause(table, &c.name, id));
     }
     if let Some(d) = &c.default {
-        s.push_str(&format!(" DEFAULT {}", d.sql));
+        s.push_str(&format!(" DEFAULT {}", crate::normalize::expr::as_b_expr(&d.sql)));
     }
     if c.not_null && c.identity.is_none() {
         s.push_str(" NOT NULL");

@@ -126,7 +126,11 @@ pub fn constraint(
             }
         }
         ConstrType::ConstrCheck => ConstraintKind::Check {
-            expr: normalize::expr(c.raw_expr.as_deref().ok_or("CHECK without expression")?, &cx)?,
+            expr: normalize::expr::expr_over(
+                c.raw_expr.as_deref().ok_or("CHECK without expression")?,
+                &cx,
+                &table.columns.iter().map(|c| (c.name.clone(), Some(c.ty.clone()))).collect::<Vec<_>>(),
+            )?,
             no_inherit: c.is_no_inherit,
         },
         ConstrType::ConstrForeign => {

@@ -1,0 +1,1 @@
+CKEY, n int); 
