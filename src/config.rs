@@ -11,6 +11,7 @@
 //! search_path = ["$user", "public"]
 //! include_schemas = []             # empty: every schema
 //! exclude_schemas = ["audit"]
+//! postgres = 17                    # the major version the files run on (14 to 18; default 17)
 //!
 //! [renames]                        # old name = new name
 //! "public.users.name" = "full_name"
@@ -36,6 +37,9 @@ pub struct Config {
     /// Declared renames: `schema.table` → new table name, `schema.table.column` → new column
     /// name.
     pub renames: BTreeMap<String, String>,
+    /// The PostgreSQL major version the schema files and migrations run on, for offline
+    /// commands (a command that reads a database takes that database's version).
+    pub postgres: u32,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             include_schemas: Vec::new(),
             exclude_schemas: Vec::new(),
             renames: BTreeMap::new(),
+            postgres: crate::model::DEFAULT_POSTGRES,
         }
     }
 }
@@ -133,6 +138,7 @@ struct RawConfig {
     include_schemas: Option<Vec<String>>,
     exclude_schemas: Option<Vec<String>>,
     renames: Option<BTreeMap<String, String>>,
+    postgres: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,6 +197,17 @@ impl Config {
         c.include_schemas = raw.include_schemas.unwrap_or_default();
         c.exclude_schemas = raw.exclude_schemas.unwrap_or_default();
         c.renames = raw.renames.unwrap_or_default();
+        if let Some(v) = raw.postgres {
+            let supported = crate::source::introspect::version::OLDEST..=crate::source::introspect::version::NEWEST;
+            if !supported.contains(&v) {
+                return Err(format!(
+                    "postgres = {v}: tidemark supports PostgreSQL {} to {}",
+                    supported.start(),
+                    supported.end()
+                ));
+            }
+            c.postgres = v;
+        }
         Ok(c)
     }
 

@@ -71,6 +71,10 @@ pub struct ProjectArgs {
     /// Do not compare or change owners.
     #[arg(long)]
     pub ignore_owners: bool,
+    /// The PostgreSQL major version the files run on, for offline commands (14 to 18; default
+    /// 17, or `postgres` in tidemark.toml).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(14..=18))]
+    pub postgres: Option<u32>,
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {

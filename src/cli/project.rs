@@ -36,6 +36,9 @@ impl Project {
         if !args.exclude_schemas.is_empty() {
             config.exclude_schemas = args.exclude_schemas.clone();
         }
+        if let Some(v) = args.postgres {
+            config.postgres = v;
+        }
         Ok(Project { config, ignore_owners: args.ignore_owners })
     }
 
@@ -44,7 +47,11 @@ impl Project {
     pub fn parse_options(&self) -> ParseOptions {
         let mut roots = self.config.schema.clone();
         roots.push(self.config.migrations.clone());
-        ParseOptions { search_path: self.config.search_path.clone(), include_roots: roots }
+        ParseOptions {
+            search_path: self.config.search_path.clone(),
+            include_roots: roots,
+            postgres: self.config.postgres,
+        }
     }
 
     /// The schemas compared (include/exclude), without migration runners' tables.

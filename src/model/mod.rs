@@ -98,28 +98,41 @@ impl Serialize for Member {
     }
 }
 
+/// The PostgreSQL major version schema files target when nothing says otherwise (`postgres`
+/// in tidemark.toml, `--postgres`, or the database a command reads): what new projects get.
+pub const DEFAULT_POSTGRES: u32 = 17;
+
 impl Catalog {
     /// What `CREATE DATABASE` gives on PostgreSQL 15: the `public` schema with its comment and
     /// the `plpgsql` extension. Schema files describe changes from this state.
     pub fn template() -> Catalog {
+        Catalog::template_for(DEFAULT_POSTGRES)
+    }
+
+    /// What a new database of PostgreSQL `major` holds before any file runs.
+    pub fn template_for(major: u32) -> Catalog {
         let mut c = Catalog::default();
+        let (owner, public_creates) = if major >= 15 {
+            // `{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}`.
+            (Some("pg_database_owner".to_string()), false)
+        } else {
+            // 14: owned by the bootstrap superuser (its name is the cluster's), and PUBLIC
+            // may create in it: `{postgres=UC/postgres,=UC/postgres}`.
+            (None, true)
+        };
+        let mut acl: std::collections::BTreeSet<Grant> = [
+            Grant { grantee: Grantee::Owner, privilege: Privilege::Usage, grantable: false },
+            Grant { grantee: Grantee::Owner, privilege: Privilege::Create, grantable: false },
+            Grant { grantee: Grantee::Public, privilege: Privilege::Usage, grantable: false },
+        ]
+        .into_iter()
+        .collect();
+        if public_creates {
+            acl.insert(Grant { grantee: Grantee::Public, privilege: Privilege::Create, grantable: false });
+        }
         c.schemas.insert(
             "public".into(),
-            Schema {
-                name: "public".into(),
-                owner: Some("pg_database_owner".into()),
-                comment: Some("standard public schema".into()),
-                // PG15: `{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}`.
-                acl: Some(
-                    [
-                        Grant { grantee: Grantee::Owner, privilege: Privilege::Usage, grantable: false },
-                        Grant { grantee: Grantee::Owner, privilege: Privilege::Create, grantable: false },
-                        Grant { grantee: Grantee::Public, privilege: Privilege::Usage, grantable: false },
-                    ]
-                    .into_iter()
-                    .collect(),
-                ),
-            },
+            Schema { name: "public".into(), owner, comment: Some("standard public schema".into()), acl: Some(acl) },
         );
         c.extensions.insert(
             "plpgsql".into(),

@@ -210,7 +210,7 @@ pub fn review_file(
 /// Diagnostics of the replay (statements the interpreter could not model) come back with the
 /// review: the statements are still judged, with less knowledge of the tables.
 pub fn review(history: &[SqlFile], files: &[SqlFile], options: &ParseOptions) -> (Review, Vec<Diagnostic>) {
-    let mut interp = Interpreter::new(Catalog::template(), options.clone());
+    let mut interp = Interpreter::new(options.template(), options.clone());
     for h in history {
         interp.run_file(h);
     }

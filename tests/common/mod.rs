@@ -28,6 +28,13 @@ impl Fixture {
     pub fn known_failure(&self) -> Option<String> {
         std::fs::read_to_string(self.dir.join("FIXME")).ok()
     }
+    /// The oldest PostgreSQL major version that runs the fixture (`MIN_POSTGRES` beside it,
+    /// for features a version added): on an older server its parity and acceptance checks are
+    /// listed as ignored, never counted as passed.
+    pub fn min_postgres(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.dir.join("MIN_POSTGRES")).ok()?;
+        Some(text.trim().parse().unwrap_or_else(|_| panic!("{}: MIN_POSTGRES holds a major version", self.name)))
+    }
 }
 
 pub fn root() -> PathBuf {
@@ -62,13 +69,34 @@ fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// The PostgreSQL major version files are parsed for: the test server's, once a suite that
+/// starts one has said so (`set_postgres`), else tidemark's default.
+static POSTGRES: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+
+pub fn set_postgres(major: u32) {
+    let _ = POSTGRES.set(major);
+}
+
+/// The major version set by `set_postgres`, if any.
+pub fn postgres() -> Option<u32> {
+    POSTGRES.get().copied()
+}
+
+pub fn parse_options() -> ParseOptions {
+    let mut options = ParseOptions::default();
+    if let Some(major) = POSTGRES.get() {
+        options.postgres = *major;
+    }
+    options
+}
+
 pub fn parse(path: &Path) -> Result<Catalog, String> {
-    tidemark::source::load_sql(path, &ParseOptions::default()).map(|l| l.catalog).map_err(|e| e.to_string())
+    tidemark::source::load_sql(path, &parse_options()).map(|l| l.catalog).map_err(|e| e.to_string())
 }
 
 /// The renames a schema file declares (`-- tidemark:rename`).
 pub fn declared_renames(path: &Path) -> Result<Vec<DeclaredRename>, String> {
-    tidemark::source::load_sql(path, &ParseOptions::default()).map(|l| l.renames).map_err(|e| e.to_string())
+    tidemark::source::load_sql(path, &parse_options()).map(|l| l.renames).map_err(|e| e.to_string())
 }
 
 /// The plan the CLI makes: diff, implied index and constraint renames, order.

@@ -37,6 +37,17 @@ impl Pg {
         };
         let roles: Vec<String> = ROLES.iter().map(|r| format!("CREATE ROLE {r};")).collect();
         pg.execute("postgres", &roles.join("\n"))?;
+        // Files are parsed for the server the suite runs on (a new database's defaults differ).
+        let version = pg.rt.block_on(async {
+            let client = tidemark::source::introspect::connect(&pg.url).await.map_err(|e| e.to_string())?;
+            tidemark::source::introspect::server_version(&client).await.map_err(|e| e.to_string())
+        })?;
+        crate::common::set_postgres(version.major());
+        eprintln!(
+            "PostgreSQL {} ({})",
+            version.display(),
+            pg.server.lock().map(|s| s.bindir().display().to_string()).unwrap_or_default()
+        );
         Ok(pg)
     }
 

@@ -38,11 +38,19 @@ pub struct ParseOptions {
     /// A file's `\i` may only read files under the one that holds it (for a single file, its
     /// directory); a file under none of them may read only under its own directory.
     pub include_roots: Vec<std::path::PathBuf>,
+    /// The PostgreSQL major version the files run on: what a new database holds before them
+    /// (`Catalog::template_for`).
+    pub postgres: u32,
 }
 
 impl ParseOptions {
     pub fn new(search_path: Vec<String>) -> Self {
-        ParseOptions { search_path, include_roots: Vec::new() }
+        ParseOptions { search_path, include_roots: Vec::new(), postgres: crate::model::DEFAULT_POSTGRES }
+    }
+
+    /// The catalog of a new database, before any file runs.
+    pub fn template(&self) -> Catalog {
+        Catalog::template_for(self.postgres)
     }
 }
 
@@ -61,7 +69,7 @@ pub struct Parsed {
 
 /// Interpret files in order into one catalog, starting from a fresh database's state.
 pub fn parse_files(files: &[SqlFile], options: &ParseOptions) -> Result<Parsed, Vec<Diagnostic>> {
-    parse_files_onto(Catalog::template(), files, options)
+    parse_files_onto(options.template(), files, options)
 }
 
 /// Interpret files in order, showing `after_each` the catalog as each file leaves it.
@@ -70,7 +78,7 @@ pub fn parse_files_each(
     options: &ParseOptions,
     after_each: &mut dyn FnMut(usize, &Catalog),
 ) -> Result<Parsed, Vec<Diagnostic>> {
-    let mut interp = Interpreter::new(Catalog::template(), options.clone());
+    let mut interp = Interpreter::new(options.template(), options.clone());
     for (i, f) in files.iter().enumerate() {
         interp.run_file(f);
         after_each(i, &interp.catalog);
