@@ -6,8 +6,9 @@
 use serde::Serialize;
 use std::fmt;
 
-/// Keywords that `quote_ident` quotes (every category but unreserved), from PostgreSQL 15's
-/// `pg_get_keywords()`.
+/// Keywords that `quote_ident` quotes (every category but unreserved), from the grammar
+/// pg_query parses with (PostgreSQL 18's; `scripts/gen-keywords.sh`). Older servers print some
+/// of these words unquoted; introspection asks them to quote every identifier.
 const QUOTED_KEYWORDS: &[&str] = &[
     "all",
     "analyse",
@@ -83,6 +84,17 @@ const QUOTED_KEYWORDS: &[&str] = &[
     "is",
     "isnull",
     "join",
+    "json",
+    "json_array",
+    "json_arrayagg",
+    "json_exists",
+    "json_object",
+    "json_objectagg",
+    "json_query",
+    "json_scalar",
+    "json_serialize",
+    "json_table",
+    "json_value",
     "lateral",
     "leading",
     "least",
@@ -91,6 +103,7 @@ const QUOTED_KEYWORDS: &[&str] = &[
     "limit",
     "localtime",
     "localtimestamp",
+    "merge_action",
     "national",
     "natural",
     "nchar",
@@ -127,6 +140,7 @@ const QUOTED_KEYWORDS: &[&str] = &[
     "some",
     "substring",
     "symmetric",
+    "system_user",
     "table",
     "tablesample",
     "then",
@@ -252,6 +266,25 @@ mod tests {
     #[test]
     fn keywords_are_sorted_for_binary_search() {
         assert!(QUOTED_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// Each quoted word is a keyword the grammar does not take as a plain name, and a plain
+    /// name we leave unquoted scans as one (the parser, not the model, is the judge here).
+    #[test]
+    fn the_keyword_list_is_the_grammars() {
+        use pg_query::protobuf::KeywordKind;
+        let kind = |word: &str| {
+            let scanned = pg_query::scan(word).expect("scans");
+            let token = scanned.tokens.first().expect("a token");
+            KeywordKind::try_from(token.keyword_kind).expect("a kind")
+        };
+        for word in QUOTED_KEYWORDS {
+            assert!(!matches!(kind(word), KeywordKind::NoKeyword | KeywordKind::UnreservedKeyword), "{word}");
+        }
+        for word in ["users", "merge", "action", "json_table_x", "name", "value"] {
+            assert!(matches!(kind(word), KeywordKind::NoKeyword | KeywordKind::UnreservedKeyword), "{word}");
+            assert_eq!(quote_ident(word), word);
+        }
     }
 
     #[test]

@@ -258,7 +258,9 @@ fn qualify_config_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSet<
     if let Some(qn) = cx.scope.find_text_search_config(schema.as_deref(), &name) {
         s.sval = qn.to_string();
         refs.insert(ObjectRef::TextSearchConfig(qn));
-    } else if schema.as_deref() == Some("pg_catalog") {
+    } else if schema.is_none() || schema.as_deref() == Some("pg_catalog") {
+        // A built-in configuration, however it was quoted (`'"english"'` from a catalog
+        // printed with quote_all_identifiers).
         s.sval = crate::model::quote_ident(&name);
     }
 }
@@ -277,6 +279,13 @@ fn qualify_relation_literal(arg: &mut Node, cx: &ExprContext, refs: &mut BTreeSe
     } else if let Some(qn) = cx.scope.find_table(schema.as_deref(), &name) {
         s.sval = qn.to_string();
         refs.insert(ObjectRef::Table(qn));
+    } else {
+        // Not in the model: the same spelling whatever the quoting.
+        let q = crate::model::quote_ident;
+        s.sval = match &schema {
+            Some(schema) => format!("{}.{}", q(schema), q(&name)),
+            None => q(&name),
+        };
     }
 }
 

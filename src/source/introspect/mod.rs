@@ -159,7 +159,7 @@ pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) ->
         .batch_execute(&format!(
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path = ''; \
              SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; \
-             SET LOCAL extra_float_digits = 3; SET LOCAL statement_timeout = '{CATALOG_STATEMENT_TIMEOUT}'",
+             SET LOCAL extra_float_digits = 3; SET LOCAL quote_all_identifiers = on; SET LOCAL statement_timeout = '{CATALOG_STATEMENT_TIMEOUT}'",
         ))
         .await
         .map_err(q)?;
@@ -218,6 +218,30 @@ fn reloptions(items: Vec<String>) -> std::collections::BTreeMap<String, String> 
 /// An ACL column (`aclitem[]` as text), relative to the object's owner.
 fn acl(row: &Row, owner: &str) -> Acl {
     row.get::<_, Option<Vec<String>>>("acl").map(|items| items.iter().flat_map(|i| parse_aclitem(i, owner)).collect())
+}
+
+/// The parts of a dotted name as the catalog prints it, quoted parts unquoted (`""` is `"`).
+fn split_quoted(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                parts.last_mut().expect("a part").push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(String::new()),
+            c => parts.last_mut().expect("a part").push(c),
+        }
+    }
+    parts
+}
+
+/// A dotted name, each part quoted only where `quote_ident` would.
+fn requoted(text: &str) -> String {
+    split_quoted(text).iter().map(|p| crate::model::quote_ident(p)).collect::<Vec<_>>().join(".")
 }
 
 fn split_qualified(text: &str) -> QualifiedName {
@@ -677,6 +701,16 @@ fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> 
         let mut options = std::collections::BTreeMap::new();
         for key in ["sfunc", "stype", "finalfunc", "combinefunc", "initcond", "sortop", "parallel"] {
             if let Some(v) = r.get::<_, Option<String>>(key) {
+                // Names come quoted (quote_all_identifiers): written back as the files write them.
+                let v = match key {
+                    "sfunc" | "finalfunc" | "combinefunc" => requoted(&v),
+                    "sortop" => match split_quoted(&v).as_slice() {
+                        [schema, op] => format!("{}.{op}", crate::model::quote_ident(schema)),
+                        _ => v,
+                    },
+                    "stype" => types.get(&v, &scope).map_err(model_err(format!("aggregate {name}")))?.to_string(),
+                    _ => v,
+                };
                 options.insert(key.to_string(), v);
             }
         }
