@@ -266,6 +266,15 @@ mod secret_tests {
     use super::*;
 
     #[test]
+    fn the_postgres_version_is_one_we_support() {
+        assert_eq!(Config::default().postgres, crate::model::DEFAULT_POSTGRES);
+        assert_eq!(Config::parse("postgres = 14", Path::new("")).unwrap().postgres, 14);
+        let e = Config::parse("postgres = 13", Path::new("")).unwrap_err();
+        assert!(e.contains("postgres = 13") && e.contains("14 to 18"), "{e}");
+        assert!(Config::parse("postgres = 19", Path::new("")).is_err());
+    }
+
+    #[test]
     fn errors_never_echo_values() {
         for text in [
             "database_url = \"postgres://u:s3cret@h/db\"",

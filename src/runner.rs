@@ -223,9 +223,17 @@ pub async fn status(client: &Client, dir: &Directory) -> Result<Status, RunnerEr
 /// Status on a private runtime.
 pub fn status_blocking(url: &str, dir: &Directory) -> Result<Status, RunnerError> {
     runtime()?.block_on(async {
-        let client = connect(url).await?;
+        let client = connect_for_reads(url).await?;
         status(&client, dir).await
     })
+}
+
+/// A session for our own reads of the history: each bounded by a statement timeout.
+async fn connect_for_reads(url: &str) -> Result<Client, RunnerError> {
+    let client = connect(url).await?;
+    let timeout = crate::source::introspect::CATALOG_STATEMENT_TIMEOUT;
+    client.batch_execute(&format!("SET statement_timeout = '{timeout}'")).await.map_err(db)?;
+    Ok(client)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, RunnerError> {
@@ -313,7 +321,7 @@ async fn apply_locked(
     on_start: &mut dyn FnMut(&Migration),
 ) -> Result<Vec<Ran>, RunnerError> {
     let st = {
-        let client = connect(url).await?;
+        let client = connect_for_reads(url).await?;
         let st = status(&client, dir).await?;
         if let Some(f) = st.failed.first() {
             return Err(RunnerError::Refused(format!(
