@@ -642,8 +642,13 @@ fn new_dependent_of(rng: &mut Rng, schema: &mut Schema, kind: Kind) {
             let name = schema.fresh("tr");
             let timing = rng.pick(&["BEFORE INSERT", "BEFORE INSERT OR UPDATE", "AFTER DELETE", "BEFORE UPDATE"]);
             let mut needs = vec![Need::Object(table.clone()), Need::Object(function.clone())];
-            let when = if timing.starts_with("BEFORE") && rng.chance(30) {
-                let c = random_column(rng, schema, &table, &|_| true).unwrap();
+            // A BEFORE trigger's WHEN cannot read NEW's generated columns.
+            let stored = if timing.starts_with("BEFORE") && rng.chance(30) {
+                random_column(rng, schema, &table, &|c| c.generated.is_none())
+            } else {
+                None
+            };
+            let when = if let Some(c) = stored {
                 needs.push(Need::Column(table.clone(), c.name.clone()));
                 format!(" WHEN (NEW.{} IS NOT NULL)", c.name)
             } else {
