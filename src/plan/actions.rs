@@ -653,6 +653,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 ColumnAspect::Supplied,
             ))
         }
+        // An identity is the column's default: a new default is set after it goes.
         Change::DropIdentity { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
             .step(loosened(
                 st(alter_table(table, format!("ALTER COLUMN {} DROP IDENTITY", q(column)))).lock(L::AccessExclusive),
@@ -661,7 +662,8 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 column,
                 ColumnAspect::Omitted,
             ))
-            .require([col(table, column)]),
+            .require([col(table, column)])
+            .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::AlterIdentity { table, column, from, to } => {
             let mut clauses = Vec::new();
             if from.always != to.always {
