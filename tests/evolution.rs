@@ -95,6 +95,8 @@ struct Column {
     default: Option<String>,
     /// `ALWAYS` or `BY DEFAULT`.
     identity: Option<&'static str>,
+    /// `GENERATED ALWAYS AS (<this>) STORED`, over the column it names first.
+    generated: Option<(String, String)>,
     comment: Option<String>,
 }
 
@@ -240,6 +242,9 @@ impl Schema {
                     let mut l = format!("    {} {}", c.name, c.ty);
                     if let Some(kind) = c.identity {
                         let _ = write!(l, " GENERATED {kind} AS IDENTITY");
+                    }
+                    if let Some((_, e)) = &c.generated {
+                        let _ = write!(l, " GENERATED ALWAYS AS ({e}) STORED");
                     }
                     if let Some(d) = &c.default {
                         let _ = write!(l, " DEFAULT {d}");
@@ -396,7 +401,7 @@ fn new_column(rng: &mut Rng, schema: &mut Schema) -> Column {
     let default = if identity.is_none() && rng.chance(35) { default_for(rng, schema, &family) } else { None };
     let not_null = identity.is_some() || rng.chance(25);
     let comment = rng.chance(10).then(|| format!("column {name}"));
-    Column { name, ty, family, not_null, default, identity, comment }
+    Column { name, ty, family, not_null, default, identity, generated: None, comment }
 }
 
 fn new_table(rng: &mut Rng, schema: &mut Schema) {
@@ -411,10 +416,36 @@ fn new_table(rng: &mut Rng, schema: &mut Schema) {
             _ => Family::Int,
         };
         let identity = (family == Family::Int && rng.chance(50)).then_some("ALWAYS");
-        columns.push(Column { name: "id".into(), ty, family, not_null: true, default: None, identity, comment: None });
+        columns.push(Column {
+            name: "id".into(),
+            ty,
+            family,
+            not_null: true,
+            default: None,
+            identity,
+            generated: None,
+            comment: None,
+        });
     }
     for _ in 0..rng.range(1, 5) {
         columns.push(new_column(rng, schema));
+    }
+    // A stored generated column over an integer one.
+    let ints: Vec<String> = columns.iter().filter(|c| c.family == Family::Int).map(|c| c.name.clone()).collect();
+    if !ints.is_empty() && rng.chance(25) {
+        let over = rng.pick(&ints).clone();
+        let name = schema.fresh("g");
+        let expr = rng.pick(&[format!("{over} * 2"), format!("{over} + 1"), format!("abs({over})")]).clone();
+        columns.push(Column {
+            name,
+            ty: "bigint".into(),
+            family: Family::Int,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: Some((over, expr)),
+            comment: None,
+        });
     }
     let pk = with_pk.then(|| vec!["id".to_string()]);
     let comment = rng.chance(20).then(|| format!("table {name}"));
@@ -454,11 +485,17 @@ fn new_dependent_of(rng: &mut Rng, schema: &mut Schema, kind: Kind) {
         Kind::Unique => {
             let Some(c) = random_column(rng, schema, &table, &|c| indexable(&c.family)) else { return };
             let name = schema.fresh(&format!("{table}_u"));
+            let mut columns = vec![c.name.clone()];
+            if rng.chance(30) {
+                if let Some(d) = random_column(rng, schema, &table, &|d| indexable(&d.family) && d.name != c.name) {
+                    columns.push(d.name);
+                }
+            }
             schema.dependents.push(Dependent {
                 kind,
-                sql: format!("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({});", c.name),
+                sql: format!("ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({});", columns.join(", ")),
                 name,
-                needs: vec![Need::Column(table.clone(), c.name)],
+                needs: columns.iter().map(|c| Need::Column(table.clone(), c.clone())).collect(),
             });
         }
         Kind::Check => {
@@ -502,6 +539,7 @@ fn new_dependent_of(rng: &mut Rng, schema: &mut Schema, kind: Kind) {
                 not_null: false,
                 default: None,
                 identity: None,
+                generated: None,
                 comment: None,
             });
             let name = schema.fresh(&format!("{table}_fk"));
@@ -546,6 +584,28 @@ fn new_dependent_of(rng: &mut Rng, schema: &mut Schema, kind: Kind) {
             });
         }
         Kind::View => {
+            // Over a view that is over a table (two levels at most, so no cycles).
+            let bases: Vec<String> = schema
+                .dependents
+                .iter()
+                .filter(|d| {
+                    d.kind == Kind::View && d.needs.iter().all(|n| !matches!(n, Need::Object(o) if o.starts_with('v')))
+                })
+                .map(|d| d.name.clone())
+                .collect();
+            if !bases.is_empty() && rng.chance(30) {
+                let base = rng.pick(&bases).clone();
+                let name = schema.fresh("v");
+                let query =
+                    rng.pick(&[format!("SELECT * FROM {base}"), format!("SELECT count(*) AS n FROM {base}")]).clone();
+                schema.dependents.push(Dependent {
+                    kind,
+                    sql: format!("CREATE VIEW {name} AS {query};"),
+                    name,
+                    needs: vec![Need::Object(base)],
+                });
+                return;
+            }
             let t = schema.table(&table).unwrap().clone();
             let n = rng.range(1, t.columns.len());
             let mut cols: Vec<String> = Vec::new();
@@ -582,8 +642,13 @@ fn new_dependent_of(rng: &mut Rng, schema: &mut Schema, kind: Kind) {
             let name = schema.fresh("tr");
             let timing = rng.pick(&["BEFORE INSERT", "BEFORE INSERT OR UPDATE", "AFTER DELETE", "BEFORE UPDATE"]);
             let mut needs = vec![Need::Object(table.clone()), Need::Object(function.clone())];
-            let when = if timing.starts_with("BEFORE") && rng.chance(30) {
-                let c = random_column(rng, schema, &table, &|_| true).unwrap();
+            // A BEFORE trigger's WHEN cannot read NEW's generated columns.
+            let stored = if timing.starts_with("BEFORE") && rng.chance(30) {
+                random_column(rng, schema, &table, &|c| c.generated.is_none())
+            } else {
+                None
+            };
+            let when = if let Some(c) = stored {
                 needs.push(Need::Column(table.clone(), c.name.clone()));
                 format!(" WHEN (NEW.{} IS NOT NULL)", c.name)
             } else {
@@ -719,12 +784,16 @@ fn edit(rng: &mut Rng, s: &mut Schema) -> String {
             if s.tables[tix].columns.len() == 1 {
                 return "nothing".into();
             }
-            s.tables[tix].columns.retain(|x| x.name != c.name);
+            s.tables[tix].columns.retain(|x| x.name != c.name && x.generated.as_ref().is_none_or(|g| g.0 != c.name));
             format!("drop column {table}.{}", c.name)
         }
         3 | 4 => {
             let retypable = |c: &Column| {
-                matches!(c.family, Family::Int | Family::Numeric | Family::Text | Family::Timestamp | Family::Date)
+                c.generated.is_none()
+                    && matches!(
+                        c.family,
+                        Family::Int | Family::Numeric | Family::Text | Family::Timestamp | Family::Date
+                    )
             };
             let Some(c) = random_column(rng, s, &table, &retypable) else {
                 return "nothing".into();
@@ -744,14 +813,18 @@ fn edit(rng: &mut Rng, s: &mut Schema) -> String {
             format!("toggle NOT NULL of {table}.{}", c.name)
         }
         6 => {
-            let Some(c) = random_column(rng, s, &table, &|c| c.identity.is_none()) else { return "nothing".into() };
+            let Some(c) = random_column(rng, s, &table, &|c| c.identity.is_none() && c.generated.is_none()) else {
+                return "nothing".into();
+            };
             let d = if c.default.is_some() && rng.chance(50) { None } else { default_for(rng, s, &c.family) };
             let col = s.tables[tix].columns.iter_mut().find(|x| x.name == c.name).unwrap();
             col.default = d.clone();
             format!("default of {table}.{}: {:?} -> {d:?}", c.name, c.default)
         }
         7 => {
-            let Some(c) = random_column(rng, s, &table, &|c| c.family == Family::Int && c.default.is_none()) else {
+            let Some(c) = random_column(rng, s, &table, &|c| {
+                c.family == Family::Int && c.default.is_none() && c.generated.is_none()
+            }) else {
                 return "nothing".into();
             };
             let col = s.tables[tix].columns.iter_mut().find(|x| x.name == c.name).unwrap();
@@ -782,13 +855,19 @@ fn edit(rng: &mut Rng, s: &mut Schema) -> String {
             if views.is_empty() {
                 return "nothing".into();
             }
-            let old = s.dependents.remove(*rng.pick(&views));
+            let at = *rng.pick(&views);
+            let old = s.dependents.remove(at);
             let before = s.dependents.len();
             new_dependent_of(rng, s, Kind::View);
             if s.dependents.len() > before {
-                let last = s.dependents.last_mut().unwrap();
-                last.sql = last.sql.replacen(&format!("VIEW {} ", last.name), &format!("VIEW {} ", old.name), 1);
-                last.name = old.name.clone();
+                let mut new = s.dependents.pop().unwrap();
+                // Views over it stay after it; a replacement over a view would go first.
+                if new.needs.iter().any(|n| matches!(n, Need::Object(o) if o.starts_with('v'))) {
+                    return format!("drop view {}", old.name);
+                }
+                new.sql = new.sql.replacen(&format!("VIEW {} ", new.name), &format!("VIEW {} ", old.name), 1);
+                new.name = old.name.clone();
+                s.dependents.insert(at, new);
             }
             format!("change view {}", old.name)
         }

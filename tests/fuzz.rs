@@ -644,16 +644,30 @@ fn fuzz(target: Target, inputs: Vec<Seed>) {
     let all = seeds();
     let strategy = (0..inputs.len(), 0..histories.len(), proptest::collection::vec(mutation(), 0..6));
     let started = std::time::Instant::now();
+    // Cases run, and the first that failed (proptest then shrinks it).
+    let ran = std::cell::Cell::new(0usize);
+    let first_failure = std::cell::Cell::new(None);
     let result = runner.run(&strategy, |(i, h, mutations)| {
+        ran.set(ran.get() + 1);
         let mut text = apply(&inputs[i].text, &mutations, all);
         if target == Target::Review {
             text = format!("{}{MIGRATION_MARKER}{text}", histories[h].text);
         }
-        check(target, &text).map_err(|e| TestCaseError::fail(abridge(&e)))
+        check(target, &text).map_err(|e| {
+            if first_failure.get().is_none() {
+                first_failure.set(Some(ran.get()));
+            }
+            TestCaseError::fail(abridge(&e))
+        })
     });
+    let failed = match first_failure.get() {
+        Some(n) => format!(", case {n} failed and {} more ran shrinking it", ran.get() - n),
+        None => String::new(),
+    };
     eprintln!(
-        "fuzz {}: {cases} cases in {:.1?} (interpreter runs without errors so far, all targets: {})",
+        "fuzz {}: {} of {cases} cases in {:.1?}{failed} (interpreter runs without errors so far, all targets: {})",
         target.name(),
+        first_failure.get().unwrap_or(ran.get()),
         started.elapsed(),
         PARSED.load(Ordering::Relaxed)
     );

@@ -15,7 +15,7 @@ enum Reach {
     /// Everything that depends on it (the object itself is dropped).
     All,
     /// Only what the server cannot rebuild itself (a retyped column: views, policies,
-    /// triggers; constraints and indexes the server rebuilds).
+    /// triggers, generated columns; constraints and indexes the server rebuilds).
     Rules,
 }
 
@@ -67,7 +67,8 @@ impl Cx<'_> {
                 if handled.contains(&dep) {
                     continue;
                 }
-                let rule_like = matches!(dep, ObjectRef::View(_) | ObjectRef::Policy(..) | ObjectRef::Trigger(..));
+                let rule_like = matches!(dep, ObjectRef::View(_) | ObjectRef::Policy(..) | ObjectRef::Trigger(..))
+                    || self.generated_column(&dep, self.from).is_some();
                 if reach == Reach::Rules && !rule_like {
                     continue;
                 }
@@ -88,6 +89,16 @@ impl Cx<'_> {
         // (A change in place implies the object is on both sides, so the rebuild happens.)
         let to = self.to;
         self.out.retain(|c| altered_in_place(c, to).as_ref() != Some(obj));
+        // A generated column is added again as `to` has it: a regeneration or retype of it is moot.
+        if let (Some(_), Some(_), ObjectRef::Column(t, g)) =
+            (self.generated_column(obj, self.from), self.generated_column(obj, to), obj)
+        {
+            self.out.retain(|c| match c {
+                Change::RegenerateColumn { table, to, .. } => !(table == t && to.name == *g),
+                Change::AlterColumnType { table, column, .. } => !(table == t && column == g),
+                _ => true,
+            });
+        }
         let before = self.out.len();
         let rebuilt = match obj {
             ObjectRef::View(n) => match (self.from.views.get(n), self.to.views.get(n)) {
@@ -173,6 +184,25 @@ impl Cx<'_> {
                 }
                 _ => false,
             },
+            // A stored generated column reading a retyped column: the server refuses the type
+            // change while it exists ("cannot alter type of a column used by a generated
+            // column"), so it is dropped before and added again after (its values are derived).
+            ObjectRef::Column(t, _) => {
+                match (self.generated_column(obj, self.from), self.generated_column(obj, self.to)) {
+                    (Some(a), Some(b)) => {
+                        let (a, b) = (a.clone(), b.clone());
+                        self.push(Change::DropColumn { table: t.clone(), column: a, only: false });
+                        let mut added = b.clone();
+                        added.comment = None;
+                        added.statistics = None;
+                        added.storage = None;
+                        self.push(Change::AddColumn { table: t.clone(), column: added });
+                        self.comment(obj.clone(), &None, &b.comment);
+                        true
+                    }
+                    _ => false,
+                }
+            }
             ObjectRef::ColumnDefault(t, c) => {
                 let a = self.from.tables.get(t).and_then(|x| x.column(c)).and_then(|c| c.default.clone());
                 let b = self.to.tables.get(t).and_then(|x| x.column(c)).and_then(|c| c.default.clone());
@@ -189,6 +219,20 @@ impl Cx<'_> {
         };
         out.extend(self.out.drain(before..));
         rebuilt
+    }
+}
+
+impl Cx<'_> {
+    /// The stored generated column `obj` names in `catalog`, if it is one.
+    fn generated_column<'c>(
+        &self,
+        obj: &ObjectRef,
+        catalog: &'c crate::model::Catalog,
+    ) -> Option<&'c crate::model::Column> {
+        let ObjectRef::Column(t, c) = obj else {
+            return None;
+        };
+        catalog.tables.get(t).and_then(|t| t.column(c)).filter(|c| c.generated.is_some())
     }
 }
 

@@ -40,7 +40,18 @@ pub fn expr(node: &Node, cx: &ExprContext) -> Result<Expr, String> {
 /// does not hold yet or holds in another state: the one a CHECK is being added to.
 pub fn expr_over(node: &Node, cx: &ExprContext, columns: &[(String, Option<TypeRef>)]) -> Result<Expr, String> {
     let mut has_subquery = false;
-    visit(node, &mut |n| has_subquery |= matches!(n.node, Some(N::SubLink(_))));
+    // A stored expression has no parameters (the server: "there is no parameter $1"), and the
+    // deparser would print one as `?`.
+    let mut parameter = None;
+    visit(node, &mut |n| {
+        has_subquery |= matches!(n.node, Some(N::SubLink(_)));
+        if let Some(N::ParamRef(p)) = &n.node {
+            parameter.get_or_insert(p.number);
+        }
+    });
+    if let Some(n) = parameter {
+        return Err(format!("there is no parameter ${n}"));
+    }
     if has_subquery {
         // Subqueries name relations and correlate columns: the query normalizer's work.
         return super::query::expression(node, cx);

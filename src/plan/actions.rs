@@ -505,17 +505,17 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::DropColumn { table, column, only } => {
             let mut objs = vec![col(table, &column.name), ObjectRef::ColumnDefault(table.clone(), column.name.clone())];
             objs.extend(owned_sequences(cx.from, table, Some(&column.name)));
-            Action::new(rank(DROP, 13, format!("{table}.{}", column.name)))
-                .step(
-                    st(if *only {
-                        format!("ALTER TABLE ONLY {table} DROP COLUMN {}", q(&column.name))
-                    } else {
-                        alter_table(table, format!("DROP COLUMN {}", q(&column.name)))
-                    })
-                    .hazard(H::DataLoss, format!("the values of column {} are deleted", q(&column.name)))
-                    .lock(L::AccessExclusive),
-                )
-                .remove(objs, cx)
+            let mut step = st(if *only {
+                format!("ALTER TABLE ONLY {table} DROP COLUMN {}", q(&column.name))
+            } else {
+                alter_table(table, format!("DROP COLUMN {}", q(&column.name)))
+            })
+            .lock(L::AccessExclusive);
+            // A generated column's values are derived: dropping it loses nothing (as review says).
+            if column.generated.is_none() {
+                step = step.hazard(H::DataLoss, format!("the values of column {} are deleted", q(&column.name)));
+            }
+            Action::new(rank(DROP, 13, format!("{table}.{}", column.name))).step(step).remove(objs, cx)
         }
         Change::AlterColumnType { table, column, from, to, using } => {
             let me = col(table, column);
@@ -653,6 +653,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 ColumnAspect::Supplied,
             ))
         }
+        // An identity is the column's default: a new default is set after it goes.
         Change::DropIdentity { table, column } => Action::new(rank(ALTER, 8, format!("{table}.{column}")))
             .step(loosened(
                 st(alter_table(table, format!("ALTER COLUMN {} DROP IDENTITY", q(column)))).lock(L::AccessExclusive),
@@ -661,7 +662,8 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 column,
                 ColumnAspect::Omitted,
             ))
-            .require([col(table, column)]),
+            .require([col(table, column)])
+            .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::AlterIdentity { table, column, from, to } => {
             let mut clauses = Vec::new();
             if from.always != to.always {

@@ -82,7 +82,10 @@ impl<'a> Splitter<'a> {
     fn skip_space_and_comments(&mut self) {
         let b = self.text.as_bytes();
         loop {
-            while self.pos < b.len() && (b[self.pos].is_ascii_whitespace() || b[self.pos] == b';') {
+            // The server's lexer (and psql's) also counts a vertical tab as a blank.
+            while self.pos < b.len()
+                && (b[self.pos].is_ascii_whitespace() || b[self.pos] == 0x0b || b[self.pos] == b';')
+            {
                 self.pos += 1;
             }
             if b[self.pos..].starts_with(b"--") {
@@ -268,6 +271,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vertical_tab_between_statements_is_no_statement() {
+        assert_eq!(split("SELECT 1;\u{b}\nSELECT 2;\u{b}"), ["sql:SELECT 1", "sql:SELECT 2"]);
+    }
 
     fn split(text: &str) -> Vec<String> {
         let mut s = Splitter::new(text);
