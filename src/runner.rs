@@ -263,15 +263,10 @@ pub fn apply_blocking(
     on_start: &mut dyn FnMut(&Migration),
     on_wait: &mut dyn FnMut(&str),
 ) -> Result<Vec<Ran>, RunnerError> {
-    // Refuse what cannot be applied whole before touching the database.
-    let mut planned = Vec::new();
-    for m in &dir.migrations {
-        planned.push(statements(m, dir)?);
-    }
     runtime()?.block_on(async {
         let lock = connect(url).await?;
         take_apply_lock(&lock, on_wait).await?;
-        let result = apply_locked(url, dir, &planned, on_start).await;
+        let result = apply_locked(url, dir, on_start).await;
         let _ = lock.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})")).await;
         result
     })
@@ -317,7 +312,6 @@ async fn take_apply_lock(lock: &Client, on_wait: &mut dyn FnMut(&str)) -> Result
 async fn apply_locked(
     url: &str,
     dir: &Directory,
-    planned: &[Vec<Statement>],
     on_start: &mut dyn FnMut(&Migration),
 ) -> Result<Vec<Ran>, RunnerError> {
     let st = {
@@ -339,11 +333,15 @@ async fn apply_locked(
         ensure_history(&client, dir.layout).await?;
         st
     };
+    // Every pending file is split and checked (transaction control, meta-commands) before
+    // the first one runs: a file that cannot be applied whole stops the run before it starts.
+    let mut planned = Vec::new();
+    for m in dir.migrations.iter().filter(|m| st.pending().any(|p| p == m.name)) {
+        planned.push((m, statements(m, dir)?));
+    }
     let mut ran = Vec::new();
-    for (m, statements) in dir.migrations.iter().zip(planned) {
-        if !st.pending().any(|p| p == m.name) {
-            continue;
-        }
+    for (m, statements) in &planned {
+        let m = *m;
         on_start(m);
         // A session of its own: nothing one file sets reaches the next.
         let client = connect(url).await?;
