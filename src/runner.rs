@@ -19,7 +19,7 @@
 
 use crate::migrations::{Directory, Layout, Migration};
 use crate::source::introspect::{connect, error_text};
-use crate::source::parse::split::{Piece, Splitter};
+use crate::source::parse::split::Piece;
 use std::time::Instant;
 use tokio_postgres::Client;
 
@@ -485,16 +485,10 @@ fn check_transaction_control(m: &Migration, dir: &Directory, statements: &mut [S
 
 fn statements(m: &Migration, dir: &Directory) -> Result<Vec<Statement>, RunnerError> {
     let mut out = Vec::new();
-    let mut splitter = Splitter::new(&m.sql);
-    let mut standard_strings = true;
-    while let Some(piece) = splitter.next_piece(standard_strings) {
+    for piece in crate::source::parse::split::pieces(&m.sql) {
         match piece {
             Piece::Sql { start, end } => {
-                let text = m.sql[start..end].to_string();
-                if text.to_ascii_lowercase().replace(' ', "").starts_with("setstandard_conforming_strings=off") {
-                    standard_strings = false;
-                }
-                out.push(Statement { text, offset: start, wrapper: false });
+                out.push(Statement { text: m.sql[start..end].to_string(), offset: start, wrapper: false });
             }
             Piece::Meta { start, end } | Piece::CopyData { start, end } => {
                 let (line, column) = crate::source::parse::split::line_col(&m.sql, start);

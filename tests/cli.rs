@@ -382,3 +382,11 @@ fn review_of_a_file_that_does_not_parse_is_an_error_yet_judges_what_it_can() {
     );
     assert!(out.contains("high"), "{out}");
 }
+
+#[test]
+fn names_reach_the_terminal_as_text_not_as_escape_sequences() {
+    let (code, _, err) = tidemark(&["diff", "--from", "tests/cli/escape_name.sql", "--to", "tests/cli/empty.sql"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("x\\x1b[2Jy"), "the name is shown escaped: {err:?}");
+    assert!(!err.contains('\u{1b}'), "no raw escape reaches stderr: {err:?}");
+}

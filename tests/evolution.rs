@@ -1038,24 +1038,7 @@ fn check_pair(pg: &Pg, seed: u64) -> Result<(), Failed> {
         PLANNED.fetch_add(usize::from(!plan.is_empty()), Ordering::Relaxed);
         STEPS.fetch_add(plan.steps.len(), Ordering::Relaxed);
         pg.apply(&db_a, &plan).map_err(|e| format!("the plan does not apply: {}", e.message().unwrap_or_default()))?;
-        let after = pg.introspect(&db_a)?;
-        let target = pg.introspect(&db_b)?;
-        let residue = common::plan_between(&after, &target, false)?;
-        if !residue.is_empty() {
-            return Err(format!(
-                "after the plan A still differs from B:\n{}\n\nthe plan was:\n{}",
-                common::statements(&residue),
-                common::statements(&plan)
-            )
-            .into());
-        }
-        let second = common::plan_between(&after, &desired, false)?;
-        if !second.is_empty() {
-            return Err(format!("the second plan is not empty:\n{}", common::statements(&second)).into());
-        }
-        pg.drop_database(&db_a);
-        pg.drop_database(&db_b);
-        Ok(())
+        pg.check_converged(&db_a, &db_b, &plan, &desired)
     };
     run().map_err(context)
 }

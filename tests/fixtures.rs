@@ -107,15 +107,14 @@ fn check_review_agrees(f: &common::Fixture) -> Result<(), Failed> {
 /// chunk (or generate refuses them).
 fn check_rendered_statements(f: &common::Fixture) -> Result<(), Failed> {
     use tidemark::migrations::{self, Directory, Header, Layout};
-    use tidemark::source::parse::split::{Piece, Splitter};
+    use tidemark::source::parse::split::{pieces, Piece};
     let from = common::parse(&f.source_file())?;
     let to = common::parse(&f.target_file())?;
     let renames = common::declared_renames(&f.target_file())?;
     let plan = common::plan_declared(&from, &to, &renames, true)?;
     let split = |text: &str| -> Vec<String> {
         let mut out = Vec::new();
-        let mut splitter = Splitter::new(text);
-        while let Some(piece) = splitter.next_piece(true) {
+        for piece in pieces(text) {
             match piece {
                 Piece::Sql { start, end } => out.push(text[start..end].trim().to_string()),
                 Piece::Meta { start, end } | Piece::CopyData { start, end } => {

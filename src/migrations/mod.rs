@@ -302,16 +302,13 @@ pub fn runs_in_transaction(sql: &str) -> bool {
 /// own, outside every statement: the same words inside a quoted name, a string or a statement's
 /// own comment do not count (a name must not be able to change how a file is run).
 pub fn marked_no_transaction(sql: &str) -> bool {
-    use crate::source::parse::split::{Piece, Splitter};
-    let mut spans = Vec::new();
-    let mut splitter = Splitter::new(sql);
-    while let Some(piece) = splitter.next_piece(true) {
-        match piece {
-            Piece::Sql { start, end } | Piece::Meta { start, end } | Piece::CopyData { start, end } => {
-                spans.push((start, end))
-            }
-        }
-    }
+    use crate::source::parse::split::{pieces, Piece};
+    let spans: Vec<(usize, usize)> = pieces(sql)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Sql { start, end } | Piece::Meta { start, end } | Piece::CopyData { start, end } => (start, end),
+        })
+        .collect();
     let mut offset = 0;
     for line in sql.split_inclusive('\n') {
         let at = offset;

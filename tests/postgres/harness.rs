@@ -67,19 +67,16 @@ impl Pg {
     /// string would be one implicit transaction, which a BEGIN ... ROLLBACK inside it extends
     /// back to the first statement).
     fn execute_like_psql(&self, db: &str, sql: &str) -> Result<(), String> {
-        use tidemark::source::parse::split::{Piece, Splitter};
+        use tidemark::source::parse::split::{pieces, Piece};
         let url = self.db_url(db);
         self.rt.block_on(async {
             let client = tidemark::source::introspect::connect(&url).await.map_err(|e| e.to_string())?;
-            let mut splitter = Splitter::new(sql);
-            let mut standard_strings = true;
-            while let Some(piece) = splitter.next_piece(standard_strings) {
+            for piece in pieces(sql) {
                 if let Piece::Sql { start, end } = piece {
-                    let text = &sql[start..end];
-                    if text.to_ascii_lowercase().replace(' ', "").starts_with("setstandard_conforming_strings=off") {
-                        standard_strings = false;
-                    }
-                    client.batch_execute(text).await.map_err(|e| tidemark::source::introspect::error_text(&e))?;
+                    client
+                        .batch_execute(&sql[start..end])
+                        .await
+                        .map_err(|e| tidemark::source::introspect::error_text(&e))?;
                 }
             }
             Ok(())
@@ -142,6 +139,29 @@ impl Pg {
     }
 
     /// Run a plan's statements one by one (autocommit), stopping at the first error.
+    /// After `plan` was applied to database `a`: it now introspects as database `b` does (no
+    /// residue), and a second plan to `desired` is empty. Both databases are dropped on success.
+    pub fn check_converged(&self, a: &str, b: &str, plan: &Plan, desired: &Catalog) -> Result<(), Failed> {
+        let after = self.introspect(a)?;
+        let target = self.introspect(b)?;
+        let residue = crate::common::plan_between(&after, &target, false)?;
+        if !residue.is_empty() {
+            return Err(format!(
+                "after applying the plan the database still differs from the target:\n{}\n\nthe plan was:\n{}",
+                crate::common::statements(&residue),
+                crate::common::statements(plan)
+            )
+            .into());
+        }
+        let second = crate::common::plan_between(&after, desired, false)?;
+        if !second.is_empty() {
+            return Err(format!("the second plan is not empty:\n{}", crate::common::statements(&second)).into());
+        }
+        self.drop_database(a);
+        self.drop_database(b);
+        Ok(())
+    }
+
     pub fn apply(&self, db: &str, plan: &Plan) -> Result<(), Failed> {
         let url = self.db_url(db);
         self.rt.block_on(async {

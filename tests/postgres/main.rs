@@ -42,24 +42,7 @@ fn check_acceptance(pg: &Pg, f: &common::Fixture, to_database: bool) -> Result<(
     let renames = common::declared_renames(&f.target_file())?;
     let plan = common::plan_declared(&before, &desired, &renames, false)?;
     pg.apply(&a, &plan)?;
-    let after = pg.introspect(&a)?;
-    let target = pg.introspect(&b)?;
-    let residue = common::plan_between(&after, &target, false)?;
-    if !residue.is_empty() {
-        return Err(format!(
-            "after applying the plan the database still differs from to.sql:\n{}\n\nthe plan was:\n{}",
-            common::statements(&residue),
-            common::statements(&plan)
-        )
-        .into());
-    }
-    let second = common::plan_between(&after, &desired, false)?;
-    if !second.is_empty() {
-        return Err(format!("the second plan is not empty:\n{}", common::statements(&second)).into());
-    }
-    pg.drop_database(&a);
-    pg.drop_database(&b);
-    Ok(())
+    pg.check_converged(&a, &b, &plan, &desired)
 }
 
 /// A known failure (FIXME beside the fixture) must still fail; when it passes, the FIXME goes.

@@ -256,6 +256,27 @@ const BOM: char = '\u{feff}';
 
 /// Line and column (1-based, column in characters; a leading byte-order mark is not one) of a
 /// byte offset.
+/// Every piece of a file split as psql runs it top to bottom on one session: a statement
+/// `SET standard_conforming_strings = off` makes backslashes escape in the strings after it.
+/// (The interpreter follows the setting through its session instead.)
+pub fn pieces(text: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut splitter = Splitter::new(text);
+    let mut standard_strings = true;
+    while let Some(piece) = splitter.next_piece(standard_strings) {
+        if let Piece::Sql { start, end } = piece {
+            let compact = text[start..end].to_ascii_lowercase().replace(' ', "");
+            if compact.starts_with("setstandard_conforming_strings=off")
+                || compact.starts_with("setstandard_conforming_strings='off'")
+            {
+                standard_strings = false;
+            }
+        }
+        out.push(piece);
+    }
+    out
+}
+
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];

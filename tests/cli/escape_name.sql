@@ -1,0 +1,1 @@
+CREATE TABLE U&"x\001B[2Jy" (a int);
