@@ -40,6 +40,8 @@ pub struct Config {
     /// The PostgreSQL major version the schema files and migrations run on, for offline
     /// commands (a command that reads a database takes that database's version).
     pub postgres: u32,
+    /// Whether `postgres` was stated (in tidemark.toml or by --postgres) rather than defaulted.
+    pub postgres_stated: bool,
 }
 
 impl Default for Config {
@@ -54,6 +56,7 @@ impl Default for Config {
             exclude_schemas: Vec::new(),
             renames: BTreeMap::new(),
             postgres: crate::model::DEFAULT_POSTGRES,
+            postgres_stated: false,
         }
     }
 }
@@ -207,6 +210,7 @@ impl Config {
                 ));
             }
             c.postgres = v;
+            c.postgres_stated = true;
         }
         Ok(c)
     }

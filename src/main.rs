@@ -39,6 +39,7 @@ fn main() -> ExitCode {
     match run(cli, &mut out, &mut err) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Changes) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");

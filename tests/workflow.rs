@@ -1506,6 +1506,47 @@ fn invalid_index_is_drift(env: &Env) -> R {
     Ok(())
 }
 
+/// An object tidemark cannot read (here a function with a SUPPORT clause, which the model does
+/// not hold yet: FIXME issue 13, pick another unreadable object once it does) does not stop the
+/// run: every command finishes, names it with the reason, plans nothing for it, and exits 2.
+fn unreadable_object_named(env: &Env) -> R {
+    let db = env.database()?;
+    env.execute(
+        &db,
+        "CREATE TABLE kept (id int);
+         CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql IMMUTABLE SUPPORT pg_catalog.varchar_support AS 'select x';
+         CREATE FUNCTION f(x text) RETURNS text LANGUAGE sql IMMUTABLE AS 'select x';",
+    )?;
+    let url = env.url(&db);
+    let schema = "CREATE TABLE kept (id int, note text);\n\n\
+                  CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'select x + 1';\n";
+    let p = env.project("unreadable", &[(SCHEMA_FILE, schema)]);
+    let named = |run: &Run| {
+        ensure!(
+            run.err.contains("1 object(s) in the database could not be read")
+                && run.err.contains("function public.f (every overload): function option support is not supported"),
+            "the unreadable function is named with its reason:\n{}",
+            run.shown()
+        );
+        Ok(())
+    };
+    // diff: the rest is planned; nothing creates, replaces or drops f (any overload).
+    let diff = p.run(&["diff", "--from", &url, "--to", SCHEMA_FILE]).expect(2)?;
+    named(&diff)?;
+    ensure!(diff.out.contains("ADD COLUMN note text"), "the readable difference is planned:\n{}", diff.shown());
+    ensure!(!diff.out.contains("FUNCTION"), "nothing touches the unreadable function:\n{}", diff.shown());
+    // check --db: the report is written, and the run is not "in sync".
+    let check = p.run(&["check", "--db", &url]).expect(2)?;
+    named(&check)?;
+    ensure!(check.out.contains("kept"), "the drift on the readable table is reported:\n{}", check.shown());
+    // inspect: the files hold what was read.
+    let inspect = p.run(&["inspect", "--db", &url, "--out", "out"]).expect(2)?;
+    named(&inspect)?;
+    let files: String = p.files("out").values().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    ensure!(files.contains("CREATE TABLE") && !files.contains("FUNCTION"), "{files}");
+    Ok(())
+}
+
 fn main() {
     let mut args = Arguments::from_args();
     // The tests mostly wait on child processes and the server.
@@ -1543,6 +1584,7 @@ fn main() {
     add("faults/commit_error_names_migration".into(), Box::new(apply_commit_error_names_migration));
     add("faults/status_exits_1_on_edited".into(), Box::new(status_exits_1_on_edited));
     add("faults/invalid_index_is_drift".into(), Box::new(invalid_index_is_drift));
+    add("faults/unreadable_object_named".into(), Box::new(unreadable_object_named));
     add("security/hostile_names_every_path".into(), Box::new(hostile_names_every_path));
     let socket = env.socket.clone();
     // The scratch database is named the same way in every form (a keyword/value string used to

@@ -33,10 +33,22 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
-    let project = Project::load(&args.project)?;
+    let mut project = Project::load(&args.project)?;
     let dir = project.migrations()?;
     let mut progress = crate::progress::Progress::stderr();
     let mut sections = Vec::new();
+    // The database first: the files are read for its server's version.
+    let url = if args.offline { None } else { project.database_url(&args.db) };
+    let read = match &url {
+        Some(url) => {
+            let read = crate::source::introspect::read_blocking_with(url, &mut |m| progress.set(m))
+                .map_err(crate::source::SourceError::from)?;
+            progress.clear();
+            project.target_server(read.version, err)?;
+            Some(read)
+        }
+        None => None,
+    };
 
     progress.set("replaying the migrations");
     let (replayed, histories) = replay_with_fingerprints(&project, &dir, err)?;
@@ -61,9 +73,19 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         findings: differences,
     });
 
-    let url = if args.offline { None } else { project.database_url(&args.db) };
-    if let Some(url) = url {
-        sections.push(database_section(&project, &dir, &url, &schema, &options, &mut progress, err)?);
+    let mut unreadable = Vec::new();
+    if let (Some(url), Some(read)) = (url, read) {
+        sections.push(database_section(
+            &project,
+            &dir,
+            &url,
+            &schema,
+            &options,
+            &mut progress,
+            read,
+            &mut unreadable,
+            err,
+        )?);
     }
     progress.clear();
     let report = Report::new(sections);
@@ -74,7 +96,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         Format::Github => report::github(&report),
     };
     out.write_all(text.as_bytes())?;
-    Ok(if report.in_sync { Outcome::Clean } else { Outcome::Changes })
+    Ok(if report.in_sync { Outcome::Clean } else { Outcome::Changes }.unless_unreadable(&unreadable))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -172,7 +194,9 @@ fn differences(
     Ok((findings, plan))
 }
 
-/// (c) and (d).
+/// (c) and (d). Objects of the database that cannot be read go to `unreadable` (named on
+/// `err`, left out of the comparison).
+#[allow(clippy::too_many_arguments)]
 fn database_section(
     project: &Project,
     dir: &Directory,
@@ -180,14 +204,15 @@ fn database_section(
     schema: &Catalog,
     options: &DiffOptions,
     progress: &mut crate::progress::Progress,
+    read: crate::source::introspect::Introspected,
+    unreadable: &mut Vec<crate::model::Unreadable>,
     err: &mut dyn Write,
 ) -> Result<Section, CliError> {
     let shown_url = crate::source::connstr::redact(url);
     progress.set("reading the migration history");
     let status = crate::runner::status_blocking(url, dir)?;
-    let live = crate::source::introspect::introspect_blocking_with(url, &mut |m| progress.set(m))
-        .map_err(crate::source::SourceError::from)?;
-    let live = project.scoped(live, dir.layout);
+    let mut live = project.scoped(read.catalog, dir.layout);
+    *unreadable = read.unreadable;
     let mut findings = Vec::new();
     let applied: Vec<usize> = dir
         .migrations
@@ -212,6 +237,8 @@ fn database_section(
     } else {
         (schema.clone(), "the schema files (it keeps no migration history)")
     };
+    let mut expected = expected;
+    super::set_aside_unreadable(unreadable, &mut [&mut live, &mut expected], err)?;
     let (drift, _) = differences(&live, &expected, options, FindingKind::Drift)?;
     let drift_count = drift.len();
     findings.extend(drift);

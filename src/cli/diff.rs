@@ -34,6 +34,10 @@ pub struct DiffArgs {
     /// in --to files).
     #[arg(long = "rename", value_name = "OLD=NEW")]
     pub renames: Vec<String>,
+    /// The PostgreSQL major version SQL files are parsed for (14 to 18; default: the version of
+    /// the database on the other side, else 17).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(14..=18))]
+    pub postgres: Option<u32>,
     #[command(flatten)]
     pub verify: VerifyArgs,
     #[command(flatten)]
@@ -50,14 +54,38 @@ fn print_diagnostics(
     Ok(())
 }
 
+/// The parse options for files compared with `loaded`: its server's major version, when it
+/// is a database and no --postgres was given.
+fn for_server(options: &ParseOptions, loaded: &crate::source::Loaded, flag: Option<u32>) -> ParseOptions {
+    match (loaded.server, flag) {
+        (Some(v), None) => ParseOptions { postgres: v.major(), ..options.clone() },
+        _ => options.clone(),
+    }
+}
+
 pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
-    let options = ParseOptions::new(args.search_path.clone());
+    let mut options = ParseOptions::new(args.search_path.clone());
+    if let Some(v) = args.postgres {
+        options.postgres = v;
+    }
     let mut progress = crate::progress::Progress::stderr();
-    let from = load_with(&Source::parse_arg(&args.from), &options, &mut |m| progress.set(m))?;
-    let to = load_with(&Source::parse_arg(&args.to), &options, &mut |m| progress.set(m))?;
+    let (from_source, to_source) = (Source::parse_arg(&args.from), Source::parse_arg(&args.to));
+    // A database is read first: files compared with it are parsed for its server's version
+    // (unless --postgres says otherwise).
+    let (from, to) = if matches!(to_source, Source::Database(_)) && !matches!(from_source, Source::Database(_)) {
+        let to = load_with(&to_source, &options, &mut |m| progress.set(m))?;
+        let options = for_server(&options, &to, args.postgres);
+        (load_with(&from_source, &options, &mut |m| progress.set(m))?, to)
+    } else {
+        let from = load_with(&from_source, &options, &mut |m| progress.set(m))?;
+        let options = for_server(&options, &from, args.postgres);
+        let to = load_with(&to_source, &options, &mut |m| progress.set(m))?;
+        (from, to)
+    };
     progress.clear();
     print_diagnostics(err, &from.diagnostics)?;
     print_diagnostics(err, &to.diagnostics)?;
+    let unreadable: Vec<_> = from.unreadable.iter().chain(&to.unreadable).cloned().collect();
     let mut declared = to.renames.clone();
     for r in &args.renames {
         let (old, new) = r.split_once('=').ok_or_else(|| {
@@ -66,7 +94,8 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
         declared
             .push(DeclaredRename::parse(old, new, "--rename").map_err(|e| CliError::Usage(format!("--rename {e}")))?);
     }
-    let (from, to) = (from.catalog.without_runner_tables(false), to.catalog.without_runner_tables(false));
+    let (mut from, mut to) = (from.catalog.without_runner_tables(false), to.catalog.without_runner_tables(false));
+    super::set_aside_unreadable(&unreadable, &mut [&mut from, &mut to], err)?;
     let diff_options = DiffOptions { ignore_owners: args.ignore_owners };
     let planned = crate::rename::plan(&from, &to, &declared, &diff_options, &args.plan.options())?;
     print_diagnostics(err, &planned.diagnostics)?;
@@ -74,7 +103,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     refuse_data_loss(&plan, args.allow_data_loss)?;
     if plan.is_empty() {
         writeln!(err, "-- no changes")?;
-        return Ok(Outcome::Clean);
+        return Ok(Outcome::Clean.unless_unreadable(&unreadable));
     }
     verify_if_asked(&args.verify, &from, &to, &plan, &diff_options, err)?;
     let header = vec![
@@ -82,5 +111,5 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
         format!("hazards: {}", render::hazard_summary_line(&plan)),
     ];
     out.write_all(render::sql_script(&plan, &header).as_bytes())?;
-    Ok(if args.exit_code { Outcome::Changes } else { Outcome::Clean })
+    Ok(if args.exit_code { Outcome::Changes } else { Outcome::Clean }.unless_unreadable(&unreadable))
 }

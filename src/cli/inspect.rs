@@ -31,10 +31,14 @@ pub struct InspectArgs {
 
 pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome, CliError> {
     let mut progress = crate::progress::Progress::stderr();
-    let live = crate::source::introspect::introspect_blocking_with(&args.db, &mut |m| progress.set(m))
+    let read = crate::source::introspect::read_blocking_with(&args.db, &mut |m| progress.set(m))
         .map_err(crate::source::SourceError::from)?;
-    let mut live = live.without_runner_tables(false);
+    let server = read.version;
+    let mut live = read.catalog.without_runner_tables(false);
     live.retain_schemas(|s| !args.exclude_schemas.iter().any(|x| x == s));
+    // What could not be read is not in the files: say so, and end with exit status 2.
+    progress.clear();
+    super::set_aside_unreadable(&read.unreadable, &mut [&mut live], err)?;
     progress.set("writing the files");
     let written = files(&live, &InspectOptions { owners: args.owners })?;
     if args.out.is_dir() {
@@ -63,7 +67,7 @@ pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     }
     // The files must describe the database exactly.
     progress.set("checking the files against the database");
-    let loaded = crate::source::load_sql(&args.out, &ParseOptions::default())?;
+    let loaded = crate::source::load_sql(&args.out, &ParseOptions { postgres: server.major(), ..Default::default() })?;
     let back = plan(&diff(&live, &loaded.catalog, &DiffOptions::default()), &live, &loaded.catalog)?;
     progress.clear();
     for d in loaded.diagnostics.iter().filter(|d| d.severity <= crate::source::diagnostic::Severity::Warning) {
@@ -86,5 +90,5 @@ pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         live.views.len(),
         live.functions.len()
     )?;
-    Ok(Outcome::Clean)
+    Ok(Outcome::Clean.unless_unreadable(&read.unreadable))
 }

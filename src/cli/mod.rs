@@ -144,6 +144,47 @@ pub enum Outcome {
     Clean,
     /// Differences or drift found (exit 1).
     Changes,
+    /// The command did its work, but a database held objects it could not read, named on
+    /// stderr (exit 2): nobody may read "no differences" over objects nobody saw.
+    Incomplete,
+}
+
+impl Outcome {
+    /// This outcome, or [`Outcome::Incomplete`] when objects could not be read.
+    pub fn unless_unreadable(self, unreadable: &[crate::model::Unreadable]) -> Outcome {
+        if unreadable.is_empty() {
+            self
+        } else {
+            Outcome::Incomplete
+        }
+    }
+}
+
+/// Objects a database holds that tidemark could not read: taken out of every catalog being
+/// compared (so no plan touches them), and named on stderr, each with its reason.
+pub(crate) fn set_aside_unreadable(
+    unreadable: &[crate::model::Unreadable],
+    catalogs: &mut [&mut crate::model::Catalog],
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if unreadable.is_empty() {
+        return Ok(());
+    }
+    for catalog in catalogs.iter_mut() {
+        for u in unreadable {
+            catalog.forget(&u.object);
+        }
+    }
+    writeln!(
+        err,
+        "error: {} object(s) in the database could not be read; they are left out of this run (nothing here creates, \
+         changes or drops them), and it ends with exit status 2:",
+        unreadable.len()
+    )?;
+    for u in unreadable {
+        writeln!(err, "  {u}")?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

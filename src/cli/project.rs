@@ -38,8 +38,31 @@ impl Project {
         }
         if let Some(v) = args.postgres {
             config.postgres = v;
+            config.postgres_stated = true;
         }
         Ok(Project { config, ignore_owners: args.ignore_owners })
+    }
+
+    /// Files compared with a database run on its server: read them for its version, unless
+    /// the project states one (then a different server is worth a warning).
+    pub fn target_server(
+        &mut self,
+        server: crate::source::introspect::ServerVersion,
+        err: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        if !self.config.postgres_stated {
+            self.config.postgres = server.major();
+        } else if self.config.postgres != server.major() {
+            writeln!(
+                err,
+                "warning: the database runs PostgreSQL {} but the project states postgres = {}: the files are read \
+                 for PostgreSQL {}",
+                server.display(),
+                self.config.postgres,
+                self.config.postgres
+            )?;
+        }
+        Ok(())
     }
 
     /// How the project's files are read: its search_path, and `\i` confined to the schema

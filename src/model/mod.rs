@@ -30,7 +30,7 @@ pub use derived::Derived;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};
 pub use names::{comment_safe, quote_ident, quote_literal, sql_comment, QualifiedName};
-pub use object::ObjectRef;
+pub use object::{ObjectRef, Unreadable};
 pub use privileges::{
     default_acl_base, effective, initial_acl, parse_aclitem, Acl, AclKind, DefaultAclKey, DefaultAclObject,
     DefaultAcls, Grant, Grantee, Privilege,
@@ -340,6 +340,25 @@ impl Catalog {
         let digest = Sha256::digest(json.as_bytes());
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")
+    }
+
+    /// Leave an object out of the comparison, on whichever side this catalog is: what one side
+    /// could not read is taken out of both, so a plan neither creates, changes nor drops it.
+    /// A table goes with its indexes, triggers, policies and statistics; a routine known by
+    /// name only (empty `args`) with every overload of that name.
+    pub fn forget(&mut self, obj: &ObjectRef) {
+        match obj {
+            ObjectRef::Table(t) => {
+                self.indexes.retain(|_, i| i.table != *t);
+                self.triggers.retain(|m, _| m.table != *t);
+                self.policies.retain(|m, _| m.table != *t);
+                self.statistics.retain(|_, s| s.table != *t);
+            }
+            ObjectRef::Function(r) if r.args.is_empty() => self.functions.retain(|id, _| id.name != r.name),
+            ObjectRef::Aggregate(r) if r.args.is_empty() => self.aggregates.retain(|id, _| id.name != r.name),
+            _ => {}
+        }
+        self.remove_object(obj);
     }
 
     /// Remove one object (not its dependents: see `dependencies`). Removing what is already

@@ -75,3 +75,26 @@ impl fmt::Display for ObjectRef {
         }
     }
 }
+
+/// An object a database holds that tidemark could not read (its catalog text did not parse,
+/// or it refers to something that could not be read). The run goes on without it, names it,
+/// and ends with exit status 2: no one may read "no differences" over objects nobody saw.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Unreadable {
+    /// The object. A routine whose definition did not parse is known by name only
+    /// (`args` empty): every overload of that name is left alone.
+    pub object: ObjectRef,
+    pub reason: String,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.object {
+            ObjectRef::Function(r) | ObjectRef::Aggregate(r) if r.args.is_empty() => {
+                let kind = if matches!(self.object, ObjectRef::Function(_)) { "function" } else { "aggregate" };
+                write!(f, "{kind} {} (every overload): {}", r.name, self.reason)
+            }
+            object => write!(f, "{object}: {}", self.reason),
+        }
+    }
+}

@@ -50,6 +50,10 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Renames declared in the files (`-- tidemark:rename`), in order.
     pub renames: Vec<crate::rename::DeclaredRename>,
+    /// Objects of a database that could not be read (left out of `catalog`).
+    pub unreadable: Vec<crate::model::Unreadable>,
+    /// The server's version, for a database.
+    pub server: Option<introspect::ServerVersion>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +111,13 @@ pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceErr
     let options = ParseOptions { include_roots: vec![path.to_path_buf()], ..options.clone() };
     let parsed = parse::parse_files(&files, &options).map_err(SourceError::Diagnostics)?;
     let renames = declared_renames(&files)?;
-    Ok(Loaded { catalog: parsed.catalog, diagnostics: parsed.diagnostics, renames })
+    Ok(Loaded {
+        catalog: parsed.catalog,
+        diagnostics: parsed.diagnostics,
+        renames,
+        unreadable: Vec::new(),
+        server: None,
+    })
 }
 
 /// Load a catalog from any source.
@@ -127,8 +137,14 @@ pub fn load_with(
             load_sql(path, options)
         }
         Source::Database(url) => {
-            let catalog = introspect::introspect_blocking_with(url, progress)?;
-            Ok(Loaded { catalog, diagnostics: Vec::new(), renames: Vec::new() })
+            let read = introspect::read_blocking_with(url, progress)?;
+            Ok(Loaded {
+                catalog: read.catalog,
+                diagnostics: Vec::new(),
+                renames: Vec::new(),
+                unreadable: read.unreadable,
+                server: Some(read.version),
+            })
         }
     }
 }

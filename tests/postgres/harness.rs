@@ -51,7 +51,7 @@ impl Pg {
         Ok(pg)
     }
 
-    fn db_url(&self, db: &str) -> String {
+    pub fn db_url(&self, db: &str) -> String {
         format!("postgresql://postgres@localhost/{db}?host={}&port=5432", self.socket)
     }
 

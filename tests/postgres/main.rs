@@ -54,6 +54,30 @@ fn expect(f: &common::Fixture, result: Result<(), Failed>) -> Result<(), Failed>
     }
 }
 
+/// The binary, between a database of this server and files: the files are read for the
+/// server's version (on 14, the public schema's owner and privileges differ from 15's), so
+/// files describing the database give no changes with no `--postgres` given. (Database to
+/// files only: what files leave unstated, such as the owner of 14's public schema, is not
+/// compared when the files are the desired side, and is set when the database is.)
+fn check_files_read_for_the_server(pg: &Pg) -> Result<(), Failed> {
+    let file = std::env::temp_dir().join(format!("tidemark-server-version-{}.sql", std::process::id()));
+    std::fs::write(&file, "CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL);\n").map_err(|e| e.to_string())?;
+    let db = pg.database_with(&file)?;
+    let url = pg.db_url(&db);
+    let path = file.display().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(["diff", "--from", &url, "--to", &path, "--exit-code"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if out.status.code() != Some(0) || !stderr.contains("-- no changes") {
+        return Err(format!("diff --from {url} --to {path}: {:?}\n{stdout}{stderr}", out.status.code()).into());
+    }
+    pg.drop_database(&db);
+    let _ = std::fs::remove_file(&file);
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let pg = match Pg::start() {
@@ -85,6 +109,8 @@ fn main() {
             );
         }
     }
+    let pg2 = pg.clone();
+    trials.push(Trial::test("cli/files_read_for_the_server_version", move || check_files_read_for_the_server(&pg2)));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(pg);
     conclusion.exit();

@@ -7,8 +7,8 @@
 //! that is what makes the two sides comparable.
 
 use crate::model::{
-    parse_aclitem, Acl, Attribute, Catalog, Column, Constraint, Domain, DomainCheck, Extension, Identity,
-    QualifiedName, ReplicaIdentity, Schema, Sequence, SequenceOptions, Table, TypeDef, TypeKind, TypeRef,
+    parse_aclitem, Acl, Attribute, Catalog, Column, Domain, DomainCheck, Extension, Identity, ObjectRef, QualifiedName,
+    ReplicaIdentity, Schema, Sequence, SequenceOptions, Table, TypeDef, TypeKind, TypeRef, Unreadable,
 };
 use crate::normalize::{expr::is_null_constant, types::storage_from_char, ExprContext, Scope};
 use crate::source::parse::build;
@@ -26,6 +26,8 @@ pub enum IntrospectError {
     Query { query: &'static str, message: String },
     #[error("cannot read {what}: {message}")]
     Model { what: String, message: String },
+    #[error("{} object(s) could not be read:\n{}", .0.len(), .0.iter().map(|u| format!("  {u}")).collect::<Vec<_>>().join("\n"))]
+    Unreadable(Vec<Unreadable>),
     #[error("{0}")]
     Runtime(String),
 }
@@ -58,13 +60,35 @@ pub fn error_text(e: &tokio_postgres::Error) -> String {
     }
 }
 
-/// Introspect on a private single-threaded runtime (for callers that are not async).
-pub fn introspect_blocking(url: &str) -> Result<Catalog, IntrospectError> {
-    introspect_blocking_with(url, &mut |_| {})
+/// What reading a database gave: the catalog of what could be read, what could not (left out
+/// of the catalog, named with the reason), and the server's version.
+#[derive(Debug)]
+pub struct Introspected {
+    pub catalog: Catalog,
+    pub unreadable: Vec<Unreadable>,
+    pub version: ServerVersion,
 }
 
-/// [`introspect_blocking`], telling `progress` what it is reading.
-pub fn introspect_blocking_with(url: &str, progress: &mut dyn FnMut(&str)) -> Result<Catalog, IntrospectError> {
+impl Introspected {
+    /// The catalog, or an error naming every object that could not be read.
+    pub fn complete(self) -> Result<Catalog, IntrospectError> {
+        if self.unreadable.is_empty() {
+            Ok(self.catalog)
+        } else {
+            Err(IntrospectError::Unreadable(self.unreadable))
+        }
+    }
+}
+
+/// Introspect on a private single-threaded runtime (for callers that are not async); an
+/// object that cannot be read is an error.
+pub fn introspect_blocking(url: &str) -> Result<Catalog, IntrospectError> {
+    read_blocking_with(url, &mut |_| {})?.complete()
+}
+
+/// Read a database on a private single-threaded runtime, telling `progress` what it is
+/// reading. Objects that cannot be read are returned beside the catalog, not an error.
+pub fn read_blocking_with(url: &str, progress: &mut dyn FnMut(&str)) -> Result<Introspected, IntrospectError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -72,7 +96,7 @@ pub fn introspect_blocking_with(url: &str, progress: &mut dyn FnMut(&str)) -> Re
     rt.block_on(async {
         progress("connecting");
         let client = connect(url).await?;
-        introspect_with(&client, progress).await
+        read_with(&client, progress).await
     })
 }
 
@@ -146,13 +170,15 @@ pub async fn server_version(client: &Client) -> Result<ServerVersion, Introspect
     ServerVersion::supported(num.max(0) as u32).map_err(IntrospectError::Runtime)
 }
 
-/// Read the catalog of the database `client` is connected to.
+/// Read the catalog of the database `client` is connected to; an object that cannot be read
+/// is an error.
 pub async fn introspect(client: &Client) -> Result<Catalog, IntrospectError> {
-    introspect_with(client, &mut |_| {}).await
+    read_with(client, &mut |_| {}).await?.complete()
 }
 
-/// [`introspect`], telling `progress` what it is reading.
-pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Result<Catalog, IntrospectError> {
+/// Read the catalog of the database `client` is connected to, telling `progress` what it is
+/// reading: one object that cannot be read does not stop the rest.
+pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Result<Introspected, IntrospectError> {
     let version = server_version(client).await?;
     let q = |e: tokio_postgres::Error| IntrospectError::Query { query: "BEGIN", message: error_text(&e) };
     client
@@ -192,12 +218,33 @@ pub async fn introspect_with(client: &Client, progress: &mut dyn FnMut(&str)) ->
     };
     client.batch_execute("COMMIT").await.map_err(q)?;
     progress(&format!("building the model of {} tables", queries.tables.len()));
-    build_catalog(&queries)
+    let mut unreadable = Unreadables::default();
+    let catalog = build_catalog(&queries, &mut unreadable);
+    let mut unreadable = unreadable.0;
+    unreadable.sort();
+    unreadable.dedup();
+    Ok(Introspected { catalog, unreadable, version })
 }
 
-fn model_err(what: impl Into<String>) -> impl FnOnce(String) -> IntrospectError {
-    let what = what.into();
-    move |message| IntrospectError::Model { what, message }
+/// What could not be read, collected while the catalog is built.
+#[derive(Default)]
+struct Unreadables(Vec<Unreadable>);
+
+impl Unreadables {
+    /// The value, or `None` with `object` noted as unreadable for the reason `result` gives.
+    fn note<T>(&mut self, object: impl FnOnce() -> ObjectRef, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(reason) => {
+                self.0.push(Unreadable { object: object(), reason });
+                None
+            }
+        }
+    }
+
+    fn add(&mut self, object: ObjectRef, reason: impl Into<String>) {
+        self.0.push(Unreadable { object, reason: reason.into() });
+    }
 }
 
 fn qn(row: &Row, schema: &str, name: &str) -> QualifiedName {
@@ -264,7 +311,7 @@ impl TypeCache {
     }
 }
 
-fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
+fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
     let mut cat = Catalog::default();
     let empty_path: Vec<String> = Vec::new();
     for r in &q.schemas {
@@ -296,7 +343,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
             },
         );
     }
-    text_search_configs(q, &mut cat)?;
+    text_search_configs(q, &mut cat, bad);
     // Types: names first (they reference each other), then what they are made of.
     for r in &q.types {
         let name = qn(r, "schema", "name");
@@ -314,40 +361,27 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
     let mut types = TypeCache::default();
     for r in q.types.iter().filter(|r| r.get::<_, String>("kind") == "d") {
         let name = qn(r, "schema", "name");
-        let scope = Scope::new(&cat, &empty_path);
-        let base = types.get(&r.get::<_, String>("base"), &scope).map_err(model_err(format!("domain {name}")))?;
-        let default = match r.get::<_, Option<String>>("default_expr") {
-            Some(text) => {
-                let cx = ExprContext { scope, table: None, target: Some(&base) };
-                Some(build::expr_from_text(&text, &cx).map_err(model_err(format!("default of domain {name}")))?)
+        let domain = domain(q, r, &name, &cat, &mut types);
+        match bad.note(|| ObjectRef::Type(name.clone()), domain) {
+            Some(domain) => cat.types.get_mut(&name).expect("inserted").kind = TypeKind::Domain(Box::new(domain)),
+            None => {
+                cat.types.remove(&name);
             }
-            None => None,
-        };
-        let mut checks = std::collections::BTreeMap::new();
-        for c in q.domain_constraints.iter().filter(|c| qn(c, "schema", "type_name") == name) {
-            let def: String = c.get("definition");
-            let text = def.strip_prefix("CHECK ").unwrap_or(&def);
-            let cx = ExprContext { scope, table: None, target: Some(&base) };
-            let expr = build::expr_from_text(text.trim_end_matches(" NOT VALID"), &cx)
-                .map_err(model_err(format!("constraint of domain {name}")))?;
-            checks.insert(
-                c.get::<_, String>("name"),
-                DomainCheck { expr, validated: c.get("validated"), comment: c.get("comment") },
-            );
         }
-        let domain = Domain {
-            base,
-            collation: r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c)),
-            default: default.filter(|d| !is_null_constant(d)),
-            not_null: r.get("not_null"),
-            checks,
-        };
-        cat.types.get_mut(&name).expect("inserted").kind = TypeKind::Domain(Box::new(domain));
     }
+    let mut unread_types = std::collections::BTreeSet::new();
     for r in &q.type_attributes {
         let name = qn(r, "schema", "type_name");
+        if unread_types.contains(&name) {
+            continue;
+        }
         let scope = Scope::new(&cat, &empty_path);
-        let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(model_err(format!("type {name}")))?;
+        let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(|e| format!("attribute {}: {e}", quote(r)));
+        let Some(ty) = bad.note(|| ObjectRef::Type(name.clone()), ty) else {
+            cat.types.remove(&name);
+            unread_types.insert(name);
+            continue;
+        };
         let attr = Attribute {
             name: r.get("name"),
             ty,
@@ -361,8 +395,8 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
     for r in &q.sequences {
         let name = qn(r, "schema", "name");
         let scope = Scope::new(&cat, &empty_path);
-        let data_type =
-            types.get(&r.get::<_, String>("data_type"), &scope).map_err(model_err(format!("sequence {name}")))?;
+        let data_type = types.get(&r.get::<_, String>("data_type"), &scope);
+        let Some(data_type) = bad.note(|| ObjectRef::Sequence(name.clone()), data_type) else { continue };
         let owned_by = match (
             r.get::<_, Option<String>>("owned_by_schema"),
             r.get::<_, Option<String>>("owned_by_table"),
@@ -406,72 +440,55 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         t.comment = r.get("comment");
         cat.tables.insert(name, t);
     }
-    // Columns, without their expressions (which need every table's columns to resolve).
+    // Columns, without their expressions (which need every table's columns to resolve). A
+    // column whose type cannot be read makes its whole table unreadable: a table missing a
+    // column would plan an ADD or a DROP of it.
     let mut exprs = Vec::new();
+    let mut unread_tables = std::collections::BTreeSet::new();
     for r in &q.columns {
         let table = qn(r, "schema", "table_name");
-        let scope = Scope::new(&cat, &empty_path);
-        let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(model_err(format!("table {table}")))?;
-        let mut col = Column::new(r.get::<_, String>("name"), ty.clone());
-        col.not_null = r.get("not_null");
-        col.inherited = r.get("inherited");
-        col.local = r.get("local");
-        col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));
-        col.statistics = r.get::<_, Option<i32>>("statistics").filter(|s| *s != -1);
-        col.storage = r.get::<_, Option<String>>("storage").and_then(|s| s.chars().next()).and_then(storage_from_char);
-        col.compression = r.get("compression");
-        col.comment = r.get("comment");
-        col.acl = acl(r, &r.get::<_, String>("table_owner"));
-        let identity: String = r.get("identity");
-        if !identity.is_empty() {
-            let scope = Scope::new(&cat, &empty_path);
-            let data_type = types
-                .get(&r.get::<_, Option<String>>("identity_type").unwrap_or_else(|| "bigint".into()), &scope)
-                .map_err(model_err(format!("identity of {table}")))?;
-            col.identity = Some(Identity {
-                always: identity == "a",
-                sequence: QualifiedName::new(
-                    r.get::<_, Option<String>>("identity_seq_schema").unwrap_or_default(),
-                    r.get::<_, Option<String>>("identity_seq_name").unwrap_or_default(),
-                ),
-                options: SequenceOptions {
-                    data_type,
-                    start: r.get::<_, Option<i64>>("identity_start").unwrap_or(1),
-                    increment: r.get::<_, Option<i64>>("identity_increment").unwrap_or(1),
-                    min: r.get::<_, Option<i64>>("identity_min").unwrap_or(1),
-                    max: r.get::<_, Option<i64>>("identity_max").unwrap_or(i64::MAX),
-                    cache: r.get::<_, Option<i64>>("identity_cache").unwrap_or(1),
-                    cycle: r.get::<_, Option<bool>>("identity_cycle").unwrap_or(false),
-                },
-            });
+        if unread_tables.contains(&table) {
+            continue;
         }
-        exprs.push((
-            table.clone(),
-            col.name.clone(),
-            r.get::<_, Option<String>>("default_expr"),
-            r.get::<_, Option<String>>("generated_expr"),
-        ));
-        cat.tables
-            .get_mut(&table)
-            .ok_or_else(|| IntrospectError::Model {
-                what: table.to_string(),
-                message: "columns of an unknown table".into(),
-            })?
-            .columns
-            .push(col);
+        match column(r, &table, &cat, &mut types) {
+            Ok(col) => {
+                exprs.push((
+                    table.clone(),
+                    col.name.clone(),
+                    r.get::<_, Option<String>>("default_expr"),
+                    r.get::<_, Option<String>>("generated_expr"),
+                ));
+                match cat.tables.get_mut(&table) {
+                    Some(t) => t.columns.push(col),
+                    None => bad.add(ObjectRef::Table(table), "columns of a table the catalog did not list"),
+                }
+            }
+            Err(reason) => {
+                bad.add(ObjectRef::Table(table.clone()), reason);
+                cat.tables.remove(&table);
+                unread_tables.insert(table);
+            }
+        }
     }
-    partitions(q, &mut cat)?;
+    partitions(q, &mut cat, bad);
     // Routines before expressions: a default or CHECK that calls a function depends on it.
-    routines_and_views(q, &mut cat, &mut types)?;
+    routines_and_views(q, &mut cat, &mut types, bad);
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for (table, column, default, generated) in exprs {
-        let ty = snapshot.tables[&table].column(&column).map(|c| c.ty.clone()).expect("column");
+        let Some(ty) = snapshot.tables.get(&table).and_then(|t| t.column(&column)).map(|c| c.ty.clone()) else {
+            continue; // its table could not be read
+        };
         let cx = ExprContext { scope, table: Some(&table), target: Some(&ty) };
-        let what = || format!("column {table}.{column}");
-        let default = default.map(|d| build::expr_from_text(&d, &cx)).transpose().map_err(model_err(what()))?;
-        let generated = generated.map(|d| build::expr_from_text(&d, &cx)).transpose().map_err(model_err(what()))?;
-        let col = cat.tables.get_mut(&table).and_then(|t| t.column_mut(&column)).expect("column");
+        let default = default.map(|d| build::expr_from_text(&d, &cx)).transpose();
+        let generated = generated.map(|d| build::expr_from_text(&d, &cx)).transpose();
+        let Some(t) = cat.tables.get_mut(&table) else { continue };
+        let Some(generated) = bad.note(|| ObjectRef::Column(table.clone(), column.clone()), generated) else {
+            t.columns.retain(|c| c.name != column);
+            continue;
+        };
+        let default = bad.note(|| ObjectRef::ColumnDefault(table.clone(), column.clone()), default).flatten();
+        let col = t.column_mut(&column).expect("column");
         col.default = default.filter(|d| !is_null_constant(d));
         col.generated = generated;
     }
@@ -481,9 +498,14 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         let table = qn(r, "schema", "table_name");
         let name: String = r.get("name");
         let def: String = r.get("definition");
-        let t = &snapshot.tables[&table];
-        let mut c: Constraint = build::constraint_from_def(t, &name, &def, &scope)
-            .map_err(model_err(format!("constraint {name} on {table}")))?;
+        let Some(t) = snapshot.tables.get(&table) else {
+            if !unread_tables.contains(&table) {
+                bad.add(ObjectRef::Constraint(table, name), "a constraint of a table the catalog did not list");
+            }
+            continue;
+        };
+        let built = build::constraint_from_def(t, &name, &def, &scope);
+        let Some(mut c) = bad.note(|| ObjectRef::Constraint(table.clone(), name.clone()), built) else { continue };
         c.deferrable = r.get("deferrable");
         c.initially_deferred = r.get("deferred");
         c.validated = r.get("validated");
@@ -508,13 +530,18 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
     for r in &q.indexes {
         let name = qn(r, "schema", "name");
         let def: String = r.get("definition");
-        let mut index = build::index_from_def(&def, &scope).map_err(model_err(format!("index {name}")))?;
+        let Some(mut index) = bad.note(|| ObjectRef::Index(name.clone()), build::index_from_def(&def, &scope)) else {
+            continue;
+        };
+        if unread_tables.contains(&index.table) {
+            continue;
+        }
         index.comment = r.get("comment");
         index.invalid = r.get("invalid");
         cat.indexes.insert(name, index);
     }
-    triggers_and_policies(q, &mut cat)?;
-    statistics(q, &mut cat)?;
+    triggers_and_policies(q, &mut cat, bad);
+    statistics(q, &mut cat, bad);
     for r in &q.default_privileges {
         let role: String = r.get("role");
         let object =
@@ -524,38 +551,120 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         cat.default_privileges.insert(key, acl(r, &role).unwrap_or_default());
     }
     cat.read_as = crate::model::Derived(Some(q.read_as.clone()));
-    Ok(cat)
+    cat
+}
+
+/// A row's `name` column, quoted, for reasons.
+fn quote(r: &Row) -> String {
+    crate::model::quote_ident(&r.get::<_, String>("name"))
+}
+
+/// A domain's base type, default and checks.
+fn domain(q: &Queries, r: &Row, name: &QualifiedName, cat: &Catalog, types: &mut TypeCache) -> Result<Domain, String> {
+    let empty_path: Vec<String> = Vec::new();
+    let scope = Scope::new(cat, &empty_path);
+    let base = types.get(&r.get::<_, String>("base"), &scope)?;
+    let default = match r.get::<_, Option<String>>("default_expr") {
+        Some(text) => {
+            let cx = ExprContext { scope, table: None, target: Some(&base) };
+            Some(build::expr_from_text(&text, &cx).map_err(|e| format!("its default: {e}"))?)
+        }
+        None => None,
+    };
+    let mut checks = std::collections::BTreeMap::new();
+    for c in q.domain_constraints.iter().filter(|c| qn(c, "schema", "type_name") == *name) {
+        let def: String = c.get("definition");
+        let text = def.strip_prefix("CHECK ").unwrap_or(&def);
+        let cx = ExprContext { scope, table: None, target: Some(&base) };
+        let expr = build::expr_from_text(text.trim_end_matches(" NOT VALID"), &cx)
+            .map_err(|e| format!("constraint {}: {e}", quote(c)))?;
+        checks.insert(
+            c.get::<_, String>("name"),
+            DomainCheck { expr, validated: c.get("validated"), comment: c.get("comment") },
+        );
+    }
+    Ok(Domain {
+        base,
+        collation: r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c)),
+        default: default.filter(|d| !is_null_constant(d)),
+        not_null: r.get("not_null"),
+        checks,
+    })
+}
+
+/// A column of `table`, without its default and generation expression.
+fn column(r: &Row, table: &QualifiedName, cat: &Catalog, types: &mut TypeCache) -> Result<Column, String> {
+    let empty_path: Vec<String> = Vec::new();
+    let scope = Scope::new(cat, &empty_path);
+    let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(|e| format!("column {}: {e}", quote(r)))?;
+    let mut col = Column::new(r.get::<_, String>("name"), ty);
+    col.not_null = r.get("not_null");
+    col.inherited = r.get("inherited");
+    col.local = r.get("local");
+    col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));
+    col.statistics = r.get::<_, Option<i32>>("statistics").filter(|s| *s != -1);
+    col.storage = r.get::<_, Option<String>>("storage").and_then(|s| s.chars().next()).and_then(storage_from_char);
+    col.compression = r.get("compression");
+    col.comment = r.get("comment");
+    col.acl = acl(r, &r.get::<_, String>("table_owner"));
+    let identity: String = r.get("identity");
+    if !identity.is_empty() {
+        let data_type = types
+            .get(&r.get::<_, Option<String>>("identity_type").unwrap_or_else(|| "bigint".into()), &scope)
+            .map_err(|e| format!("identity of {table}.{}: {e}", quote(r)))?;
+        col.identity = Some(Identity {
+            always: identity == "a",
+            sequence: QualifiedName::new(
+                r.get::<_, Option<String>>("identity_seq_schema").unwrap_or_default(),
+                r.get::<_, Option<String>>("identity_seq_name").unwrap_or_default(),
+            ),
+            options: SequenceOptions {
+                data_type,
+                start: r.get::<_, Option<i64>>("identity_start").unwrap_or(1),
+                increment: r.get::<_, Option<i64>>("identity_increment").unwrap_or(1),
+                min: r.get::<_, Option<i64>>("identity_min").unwrap_or(1),
+                max: r.get::<_, Option<i64>>("identity_max").unwrap_or(i64::MAX),
+                cache: r.get::<_, Option<i64>>("identity_cache").unwrap_or(1),
+                cycle: r.get::<_, Option<bool>>("identity_cycle").unwrap_or(false),
+            },
+        });
+    }
+    Ok(col)
 }
 
 /// Text search configurations: before anything that reads expressions (a `regconfig`
 /// literal names one).
-fn text_search_configs(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+fn text_search_configs(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
     let split = |text: &str| {
         crate::normalize::expr::split_relation_text(text)
             .map(|(s, n)| QualifiedName::new(s.unwrap_or_else(|| "pg_catalog".into()), n))
-            .ok_or_else(|| IntrospectError::Model { what: text.to_string(), message: "invalid name".into() })
+            .ok_or_else(|| format!("invalid dictionary name {text}"))
     };
     for r in &q.text_search_configs {
         let name = qn(r, "schema", "name");
-        let mut mappings = BTreeMap::new();
-        for m in r.get::<_, Vec<String>>("mappings") {
-            let (token, dicts) = m.split_once('=').unwrap_or((&m, ""));
-            // Dictionary names are quoted identifiers: split on commas outside quotes.
-            let mut names = Vec::new();
-            let (mut start, mut quoted) = (0, false);
-            for (i, c) in dicts.char_indices() {
-                match c {
-                    '"' => quoted = !quoted,
-                    ',' if !quoted => {
-                        names.push(split(&dicts[start..i])?);
-                        start = i + 1;
+        let mappings = || -> Result<BTreeMap<String, Vec<QualifiedName>>, String> {
+            let mut mappings = BTreeMap::new();
+            for m in r.get::<_, Vec<String>>("mappings") {
+                let (token, dicts) = m.split_once('=').unwrap_or((&m, ""));
+                // Dictionary names are quoted identifiers: split on commas outside quotes.
+                let mut names = Vec::new();
+                let (mut start, mut quoted) = (0, false);
+                for (i, c) in dicts.char_indices() {
+                    match c {
+                        '"' => quoted = !quoted,
+                        ',' if !quoted => {
+                            names.push(split(&dicts[start..i])?);
+                            start = i + 1;
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
+                names.push(split(&dicts[start..])?);
+                mappings.insert(token.to_string(), names);
             }
-            names.push(split(&dicts[start..])?);
-            mappings.insert(token.to_string(), names);
-        }
+            Ok(mappings)
+        };
+        let Some(mappings) = bad.note(|| ObjectRef::TextSearchConfig(name.clone()), mappings()) else { continue };
         let config = crate::model::TextSearchConfig {
             name: name.clone(),
             parser: qn(r, "parser_schema", "parser_name"),
@@ -565,50 +674,59 @@ fn text_search_configs(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectE
         };
         cat.text_search_configs.insert(name, config);
     }
-    Ok(())
 }
 
-fn statistics(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+fn statistics(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
     let empty_path: Vec<String> = Vec::new();
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for r in &q.statistics {
         let name = qn(r, "schema", "name");
         let table = qn(r, "table_schema", "table_name");
-        let t = snapshot.tables.get(&table).ok_or_else(|| IntrospectError::Model {
-            what: format!("statistics {name}"),
-            message: format!("statistics on {table}, which is not a table, are not supported yet"),
-        })?;
-        let columns: String = r.get("columns");
-        let kinds: String = r.get("kinds");
-        let mut s = build::statistics::statistics_from_catalog(name.clone(), t, &columns, &kinds, &scope)
-            .map_err(model_err(format!("statistics {name}")))?;
+        let built = snapshot
+            .tables
+            .get(&table)
+            .ok_or_else(|| format!("statistics on {table}, which is not a table tidemark read"))
+            .and_then(|t| {
+                let columns: String = r.get("columns");
+                let kinds: String = r.get("kinds");
+                build::statistics::statistics_from_catalog(name.clone(), t, &columns, &kinds, &scope)
+            });
+        let Some(mut s) = bad.note(|| ObjectRef::Statistics(name.clone()), built) else { continue };
         s.target = r.get("target");
         s.owner = Some(r.get("owner"));
         s.comment = r.get("comment");
         cat.statistics.insert(name, s);
     }
-    Ok(())
 }
 
 /// Parents, partition keys and bounds (after every table has its columns: a bound is read
-/// with its parent's key types).
-fn partitions(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+/// with its parent's key types). A table whose key or bound cannot be read is unreadable.
+fn partitions(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
     let empty_path: Vec<String> = Vec::new();
     // Keys first: bounds are read with their parent's key types.
     for r in &q.tables {
         let name = qn(r, "schema", "name");
+        if !cat.tables.contains_key(&name) {
+            continue;
+        }
         let key: Option<String> = r.get("partition_key");
-        let (_, key_spec) = build::partition_texts(None, key.as_deref()).map_err(model_err(format!("table {name}")))?;
-        if let Some(spec) = key_spec {
-            let snapshot = cat.clone();
-            let scope = Scope::new(&snapshot, &empty_path);
-            let k = build::partition_key(&spec, &name, &scope).map_err(model_err(format!("table {name}")))?;
-            cat.tables.get_mut(&name).expect("table").partition_key = Some(k);
+        let snapshot = cat.clone();
+        let scope = Scope::new(&snapshot, &empty_path);
+        let built = build::partition_texts(None, key.as_deref())
+            .and_then(|(_, spec)| spec.map(|spec| build::partition_key(&spec, &name, &scope)).transpose());
+        match bad.note(|| ObjectRef::Table(name.clone()), built) {
+            Some(key) => cat.tables.get_mut(&name).expect("table").partition_key = key,
+            None => {
+                cat.tables.remove(&name);
+            }
         }
     }
     for r in &q.tables {
         let name = qn(r, "schema", "name");
+        if !cat.tables.contains_key(&name) {
+            continue;
+        }
         let parents: Vec<QualifiedName> = r
             .get::<_, Vec<String>>("parent_schemas")
             .into_iter()
@@ -620,42 +738,46 @@ fn partitions(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
             cat.tables.get_mut(&name).expect("table").inherits = parents;
             continue;
         };
-        let (spec, _) = build::partition_texts(Some(&bound), None).map_err(model_err(format!("table {name}")))?;
-        let spec = spec.ok_or_else(|| IntrospectError::Model {
-            what: format!("table {name}"),
-            message: "unreadable bound".into(),
-        })?;
-        let parent = parents.first().cloned().ok_or_else(|| IntrospectError::Model {
-            what: format!("table {name}"),
-            message: "a partition without a parent".into(),
-        })?;
         let snapshot = cat.clone();
-        let scope = Scope::new(&snapshot, &empty_path);
-        let types: Vec<Option<TypeRef>> = snapshot
-            .tables
-            .get(&parent)
-            .and_then(|p| {
-                p.partition_key.as_ref().map(|k| {
-                    k.keys
-                        .iter()
-                        .map(|k| match &k.target {
-                            crate::model::IndexTarget::Column(c) => p.column(c).map(|c| c.ty.clone()),
-                            _ => None,
-                        })
-                        .collect()
-                })
-            })
-            .unwrap_or_default();
-        let bound = build::partition_bound(&spec, &types, &scope).map_err(model_err(format!("table {name}")))?;
-        cat.tables.get_mut(&name).expect("table").partition_of = Some(crate::model::PartitionOf { parent, bound });
+        let built = partition_of(&snapshot, &bound, parents);
+        match bad.note(|| ObjectRef::Table(name.clone()), built) {
+            Some(p) => cat.tables.get_mut(&name).expect("table").partition_of = Some(p),
+            None => {
+                cat.tables.remove(&name);
+            }
+        }
     }
-    Ok(())
+}
+
+/// A partition's parent and bound, read with the parent's key types.
+fn partition_of(cat: &Catalog, bound: &str, parents: Vec<QualifiedName>) -> Result<crate::model::PartitionOf, String> {
+    let empty_path: Vec<String> = Vec::new();
+    let (spec, _) = build::partition_texts(Some(bound), None)?;
+    let spec = spec.ok_or("unreadable bound")?;
+    let parent = parents.first().cloned().ok_or("a partition without a parent")?;
+    let scope = Scope::new(cat, &empty_path);
+    let p = cat.tables.get(&parent).ok_or_else(|| format!("its parent {parent} could not be read"))?;
+    let types: Vec<Option<TypeRef>> = p
+        .partition_key
+        .as_ref()
+        .map(|k| {
+            k.keys
+                .iter()
+                .map(|k| match &k.target {
+                    crate::model::IndexTarget::Column(c) => p.column(c).map(|c| c.ty.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let bound = build::partition_bound(&spec, &types, &scope)?;
+    Ok(crate::model::PartitionOf { parent, bound })
 }
 
 /// Functions, aggregates and views. Views may call functions and `BEGIN ATOMIC` functions may
 /// read views, so: functions first (an atomic body that reads a view is read again after the
 /// views), then views (columns from pg_attribute, query from pg_get_viewdef), then the rest.
-fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> Result<(), IntrospectError> {
+fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache, bad: &mut Unreadables) {
     let empty_path: Vec<String> = Vec::new();
     let mut retry = Vec::new();
     let parse_function = |def: &str, scope: &Scope| -> Result<crate::model::Function, String> {
@@ -677,7 +799,7 @@ fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> 
         let mut f = match parse_function(&def, &scope) {
             Ok(f) => f,
             // A body that reads views (or functions read later) is read again at the end; a
-            // second failure is an error.
+            // second failure makes it unreadable.
             Err(_) => {
                 retry.push((def.clone(), r));
                 continue;
@@ -691,14 +813,12 @@ fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> 
     }
     for r in &q.aggregates {
         let name = qn(r, "schema", "name");
+        let by_name = || ObjectRef::Aggregate(crate::model::RoutineId { name: name.clone(), args: String::new() });
         let scope = Scope::new(cat, &empty_path);
-        let args = r
-            .get::<_, Vec<String>>("args")
-            .iter()
-            .map(|t| types.get(t, &scope))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(model_err(format!("aggregate {name}")))?;
+        let args = r.get::<_, Vec<String>>("args").iter().map(|t| types.get(t, &scope)).collect::<Result<Vec<_>, _>>();
+        let Some(args) = bad.note(by_name, args) else { continue };
         let mut options = std::collections::BTreeMap::new();
+        let mut unreadable = None;
         for key in ["sfunc", "stype", "finalfunc", "combinefunc", "initcond", "sortop", "parallel"] {
             if let Some(v) = r.get::<_, Option<String>>(key) {
                 // Names come quoted (quote_all_identifiers): written back as the files write them.
@@ -708,11 +828,21 @@ fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> 
                         [schema, op] => format!("{}.{op}", crate::model::quote_ident(schema)),
                         _ => v,
                     },
-                    "stype" => types.get(&v, &scope).map_err(model_err(format!("aggregate {name}")))?.to_string(),
+                    "stype" => match types.get(&v, &scope) {
+                        Ok(t) => t.to_string(),
+                        Err(e) => {
+                            unreadable = Some(format!("its state type: {e}"));
+                            break;
+                        }
+                    },
                     _ => v,
                 };
                 options.insert(key.to_string(), v);
             }
+        }
+        if let Some(reason) = unreadable {
+            bad.add(by_name(), reason);
+            continue;
         }
         let owner: String = r.get("owner");
         let id =
@@ -733,83 +863,98 @@ fn routines_and_views(q: &Queries, cat: &mut Catalog, types: &mut TypeCache) -> 
     for r in &q.views {
         let name = qn(r, "schema", "name");
         let scope = Scope::new(cat, &empty_path);
-        let names: Vec<String> = r.get("column_names");
-        let tys: Vec<String> = r.get("column_types");
-        let comments: Vec<String> = r.get("column_comments");
-        let mut columns = Vec::new();
-        let defaults: Vec<Option<String>> = r.get("column_defaults");
-        let acls: Vec<Option<String>> = r.get("column_acls");
-        let owner: String = r.get("owner");
-        for ((((n, t), c), d), a) in names.into_iter().zip(tys).zip(comments).zip(defaults).zip(acls) {
-            let ty = types.get(&t, &scope).map_err(model_err(format!("view {name}")))?;
-            let default = match d {
-                Some(text) => {
-                    let cx = ExprContext { scope, table: Some(&name), target: Some(&ty) };
-                    Some(build::expr_from_text(&text, &cx).map_err(model_err(format!("view {name}")))?)
-                }
-                None => None,
-            };
-            let acl = a.map(|items| items.split('\n').flat_map(|i| parse_aclitem(i, &owner)).collect());
-            columns.push(crate::model::ViewColumn {
-                name: n,
-                ty: crate::model::Derived(Some(ty)),
-                comment: (!c.is_empty()).then_some(c),
-                default,
-                acl,
-            });
+        let view = view_shell(r, &name, &scope, types);
+        if let Some(view) = bad.note(|| ObjectRef::View(name.clone()), view) {
+            cat.views.insert(name, view);
         }
-        let view = crate::model::View {
-            name: name.clone(),
-            materialized: r.get::<_, String>("kind") == "m",
-            columns,
-            query: crate::model::Query { sql: String::new(), key: String::new(), refs: Default::default() },
-            options: reloptions(r.get("options")),
-            populated: r.get("populated"),
-            acl: acl(r, &owner),
-            owner: Some(owner),
-            comment: r.get("comment"),
-        };
-        cat.views.insert(name, view);
     }
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for r in &q.views {
         let name = qn(r, "schema", "name");
+        let Some(existing) = snapshot.views.get(&name) else { continue };
         let def: String = r.get("definition");
-        let existing = &snapshot.views[&name];
-        let built = build::view::view_from_def(name.clone(), &def, existing.materialized, &scope)
-            .and_then(|v| {
-                // pg_attribute's names are authoritative (a renamed view column).
-                let named =
-                    crate::model::View { columns: existing.columns.clone(), query: v.query, ..existing.clone() };
-                build::view::renormalize(&named, &mut |_| {}, &scope)
-            })
-            .map_err(model_err(format!("view {name}")))?;
-        let v = cat.views.get_mut(&name).expect("inserted");
-        v.query = built.query;
+        let built = build::view::view_from_def(name.clone(), &def, existing.materialized, &scope).and_then(|v| {
+            // pg_attribute's names are authoritative (a renamed view column).
+            let named = crate::model::View { columns: existing.columns.clone(), query: v.query, ..existing.clone() };
+            build::view::renormalize(&named, &mut |_| {}, &scope)
+        });
+        match bad.note(|| ObjectRef::View(name.clone()), built) {
+            Some(built) => cat.views.get_mut(&name).expect("inserted").query = built.query,
+            None => {
+                cat.views.remove(&name);
+            }
+        }
     }
     for (def, r) in retry {
         let snapshot = cat.clone();
         let scope = Scope::new(&snapshot, &empty_path);
-        let mut f =
-            parse_function(&def, &scope).map_err(model_err(format!("function {}", r.get::<_, String>("name"))))?;
+        let name = qn(r, "schema", "name");
+        let by_name = || ObjectRef::Function(crate::model::RoutineId { name: name.clone(), args: String::new() });
+        let Some(mut f) = bad.note(by_name, parse_function(&def, &scope)) else { continue };
         let owner: String = r.get("owner");
         f.acl = acl(r, &owner);
         f.owner = Some(owner);
         f.comment = r.get("comment");
         cat.functions.insert(f.id.clone(), f);
     }
-    Ok(())
 }
 
-fn triggers_and_policies(q: &Queries, cat: &mut Catalog) -> Result<(), IntrospectError> {
+/// A view's name, columns, options and privileges, before its query is read.
+fn view_shell(
+    r: &Row,
+    name: &QualifiedName,
+    scope: &Scope,
+    types: &mut TypeCache,
+) -> Result<crate::model::View, String> {
+    let names: Vec<String> = r.get("column_names");
+    let tys: Vec<String> = r.get("column_types");
+    let comments: Vec<String> = r.get("column_comments");
+    let mut columns = Vec::new();
+    let defaults: Vec<Option<String>> = r.get("column_defaults");
+    let acls: Vec<Option<String>> = r.get("column_acls");
+    let owner: String = r.get("owner");
+    for ((((n, t), c), d), a) in names.into_iter().zip(tys).zip(comments).zip(defaults).zip(acls) {
+        let ty = types.get(&t, scope).map_err(|e| format!("column {}: {e}", crate::model::quote_ident(&n)))?;
+        let default = match d {
+            Some(text) => {
+                let cx = ExprContext { scope: *scope, table: Some(name), target: Some(&ty) };
+                Some(build::expr_from_text(&text, &cx)?)
+            }
+            None => None,
+        };
+        let acl = a.map(|items| items.split('\n').flat_map(|i| parse_aclitem(i, &owner)).collect());
+        columns.push(crate::model::ViewColumn {
+            name: n,
+            ty: crate::model::Derived(Some(ty)),
+            comment: (!c.is_empty()).then_some(c),
+            default,
+            acl,
+        });
+    }
+    Ok(crate::model::View {
+        name: name.clone(),
+        materialized: r.get::<_, String>("kind") == "m",
+        columns,
+        query: crate::model::Query { sql: String::new(), key: String::new(), refs: Default::default() },
+        options: reloptions(r.get("options")),
+        populated: r.get("populated"),
+        acl: acl(r, &owner),
+        owner: Some(owner),
+        comment: r.get("comment"),
+    })
+}
+
+fn triggers_and_policies(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
     let empty_path: Vec<String> = Vec::new();
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for r in &q.triggers {
         let def: String = r.get("definition");
-        let mut t = build::trigger::trigger_from_def(&def, &scope)
-            .map_err(model_err(format!("trigger {}", r.get::<_, String>("name"))))?;
+        let table = qn(r, "schema", "table_name");
+        let name: String = r.get("name");
+        let built = build::trigger::trigger_from_def(&def, &scope);
+        let Some(mut t) = bad.note(|| ObjectRef::Trigger(table, name), built) else { continue };
         t.enabled = build::trigger::enabled_from_char(&r.get::<_, String>("enabled"));
         t.comment = r.get("comment");
         cat.triggers.insert(crate::model::Member::new(&t.table.clone(), t.name.clone()), t);
@@ -836,12 +981,12 @@ fn triggers_and_policies(q: &Queries, cat: &mut Catalog) -> Result<(), Introspec
         let table = qn(r, "schema", "table_name");
         let name: String = r.get("name");
         let cx = ExprContext { scope, table: Some(&table), target: None };
-        let what = || format!("policy {name} on {table}");
-        let expr = |col: &str| -> Result<Option<crate::model::Expr>, IntrospectError> {
-            r.get::<_, Option<String>>(col)
-                .map(|t| build::expr_from_text(&t, &cx))
-                .transpose()
-                .map_err(model_err(what()))
+        let expr = |col: &str| -> Result<Option<crate::model::Expr>, String> {
+            r.get::<_, Option<String>>(col).map(|t| build::expr_from_text(&t, &cx)).transpose()
+        };
+        let exprs = expr("using_expr").and_then(|u| Ok((u, expr("check_expr")?)));
+        let Some((using, with_check)) = bad.note(|| ObjectRef::Policy(table.clone(), name.clone()), exprs) else {
+            continue;
         };
         let mut roles: Vec<String> = r.get("roles");
         roles.sort();
@@ -851,11 +996,10 @@ fn triggers_and_policies(q: &Queries, cat: &mut Catalog) -> Result<(), Introspec
             permissive: r.get("permissive"),
             command: build::trigger::policy_command(&r.get::<_, String>("command")),
             roles,
-            using: expr("using_expr")?,
-            with_check: expr("check_expr")?,
+            using,
+            with_check,
             comment: r.get("comment"),
         };
         cat.policies.insert(crate::model::Member::new(&table, name), p);
     }
-    Ok(())
 }
