@@ -73,7 +73,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         findings: differences,
     });
 
-    let mut unreadable = Vec::new();
+    let mut left_out = crate::source::introspect::LeftOut::default();
     if let (Some(url), Some(read)) = (url, read) {
         sections.push(database_section(
             &project,
@@ -83,7 +83,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             &options,
             &mut progress,
             read,
-            &mut unreadable,
+            &mut left_out,
             err,
         )?);
     }
@@ -96,7 +96,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
         Format::Github => report::github(&report),
     };
     out.write_all(text.as_bytes())?;
-    Ok(if report.in_sync { Outcome::Clean } else { Outcome::Changes }.unless_unreadable(&unreadable))
+    Ok(if report.in_sync { Outcome::Clean } else { Outcome::Changes }.unless_left_out(&left_out))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -194,7 +194,7 @@ fn differences(
     Ok((findings, plan))
 }
 
-/// (c) and (d). Objects of the database that cannot be read go to `unreadable` (named on
+/// (c) and (d). What the database holds that the run leaves out goes to `left_out` (named on
 /// `err`, left out of the comparison).
 #[allow(clippy::too_many_arguments)]
 fn database_section(
@@ -205,14 +205,14 @@ fn database_section(
     options: &DiffOptions,
     progress: &mut crate::progress::Progress,
     read: crate::source::introspect::Introspected,
-    unreadable: &mut Vec<crate::model::Unreadable>,
+    left_out: &mut crate::source::introspect::LeftOut,
     err: &mut dyn Write,
 ) -> Result<Section, CliError> {
     let shown_url = crate::source::connstr::redact(url);
     progress.set("reading the migration history");
     let status = crate::runner::status_blocking(url, dir)?;
+    *left_out = read.left_out();
     let mut live = project.scoped(read.catalog, dir.layout);
-    *unreadable = read.unreadable;
     let mut findings = Vec::new();
     let applied: Vec<usize> = dir
         .migrations
@@ -238,7 +238,7 @@ fn database_section(
         (schema.clone(), "the schema files (it keeps no migration history)")
     };
     let mut expected = expected;
-    super::set_aside_unreadable(unreadable, &mut [&mut live, &mut expected], err)?;
+    super::set_aside(left_out, &mut [&mut live, &mut expected], err)?;
     let (drift, _) = differences(&live, &expected, options, FindingKind::Drift)?;
     let drift_count = drift.len();
     findings.extend(drift);

@@ -85,7 +85,8 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     progress.clear();
     print_diagnostics(err, &from.diagnostics)?;
     print_diagnostics(err, &to.diagnostics)?;
-    let unreadable: Vec<_> = from.unreadable.iter().chain(&to.unreadable).cloned().collect();
+    let mut left_out = from.left_out.clone();
+    left_out.extend(&to.left_out);
     let mut declared = to.renames.clone();
     for r in &args.renames {
         let (old, new) = r.split_once('=').ok_or_else(|| {
@@ -95,7 +96,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
             .push(DeclaredRename::parse(old, new, "--rename").map_err(|e| CliError::Usage(format!("--rename {e}")))?);
     }
     let (mut from, mut to) = (from.catalog.without_runner_tables(false), to.catalog.without_runner_tables(false));
-    super::set_aside_unreadable(&unreadable, &mut [&mut from, &mut to], err)?;
+    super::set_aside(&left_out, &mut [&mut from, &mut to], err)?;
     let diff_options = DiffOptions { ignore_owners: args.ignore_owners };
     let planned = crate::rename::plan(&from, &to, &declared, &diff_options, &args.plan.options())?;
     print_diagnostics(err, &planned.diagnostics)?;
@@ -103,7 +104,7 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     refuse_data_loss(&plan, args.allow_data_loss)?;
     if plan.is_empty() {
         writeln!(err, "-- no changes")?;
-        return Ok(Outcome::Clean.unless_unreadable(&unreadable));
+        return Ok(Outcome::Clean.unless_left_out(&left_out));
     }
     verify_if_asked(&args.verify, &from, &to, &plan, &diff_options, err)?;
     let header = vec![
@@ -111,5 +112,5 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
         format!("hazards: {}", render::hazard_summary_line(&plan)),
     ];
     out.write_all(render::sql_script(&plan, &header).as_bytes())?;
-    Ok(if args.exit_code { Outcome::Changes } else { Outcome::Clean }.unless_unreadable(&unreadable))
+    Ok(if args.exit_code { Outcome::Changes } else { Outcome::Clean }.unless_left_out(&left_out))
 }

@@ -24,6 +24,10 @@ pub struct InspectArgs {
     /// Also write owners (ALTER ... OWNER TO); files that do not state owners leave them be.
     #[arg(long)]
     pub owners: bool,
+    /// Also print the census: per system catalog, the user objects the database holds and the
+    /// ones tidemark models.
+    #[arg(long)]
+    pub census: bool,
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema")]
     pub exclude_schemas: Vec<String>,
@@ -34,11 +38,13 @@ pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     let read = crate::source::introspect::read_blocking_with(&args.db, &mut |m| progress.set(m))
         .map_err(crate::source::SourceError::from)?;
     let server = read.version;
+    let left_out = read.left_out();
+    let census = read.census.clone();
     let mut live = read.catalog.without_runner_tables(false);
     live.retain_schemas(|s| !args.exclude_schemas.iter().any(|x| x == s));
     // What could not be read is not in the files: say so, and end with exit status 2.
     progress.clear();
-    super::set_aside_unreadable(&read.unreadable, &mut [&mut live], err)?;
+    super::set_aside(&left_out, &mut [&mut live], err)?;
     progress.set("writing the files");
     let written = files(&live, &InspectOptions { owners: args.owners })?;
     if args.out.is_dir() {
@@ -65,6 +71,9 @@ pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     for (name, text) in &written {
         std::fs::write(args.out.join(name), text)?;
     }
+    if args.census {
+        out.write_all(census.table().as_bytes())?;
+    }
     // The files must describe the database exactly.
     progress.set("checking the files against the database");
     let loaded = crate::source::load_sql(&args.out, &ParseOptions { postgres: server.major(), ..Default::default() })?;
@@ -90,5 +99,5 @@ pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         live.views.len(),
         live.functions.len()
     )?;
-    Ok(Outcome::Clean.unless_unreadable(&read.unreadable))
+    Ok(Outcome::Clean.unless_left_out(&left_out))
 }

@@ -150,9 +150,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// This outcome, or [`Outcome::Incomplete`] when objects could not be read.
-    pub fn unless_unreadable(self, unreadable: &[crate::model::Unreadable]) -> Outcome {
-        if unreadable.is_empty() {
+    /// This outcome, or [`Outcome::Incomplete`] when the run left objects out.
+    pub fn unless_left_out(self, left_out: &crate::source::introspect::LeftOut) -> Outcome {
+        if left_out.is_empty() {
             self
         } else {
             Outcome::Incomplete
@@ -160,29 +160,43 @@ impl Outcome {
     }
 }
 
-/// Objects a database holds that tidemark could not read: taken out of every catalog being
-/// compared (so no plan touches them), and named on stderr, each with its reason.
-pub(crate) fn set_aside_unreadable(
-    unreadable: &[crate::model::Unreadable],
+/// What a database holds that this run leaves out: objects tidemark could not read are taken
+/// out of every catalog being compared (so no plan touches them); those and the objects of
+/// kinds it does not model are named on stderr, each with its reason.
+pub(crate) fn set_aside(
+    left_out: &crate::source::introspect::LeftOut,
     catalogs: &mut [&mut crate::model::Catalog],
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
-    if unreadable.is_empty() {
+    if left_out.is_empty() {
         return Ok(());
     }
     for catalog in catalogs.iter_mut() {
-        for u in unreadable {
+        for u in &left_out.unreadable {
             catalog.forget(&u.object);
         }
     }
-    writeln!(
-        err,
-        "error: {} object(s) in the database could not be read; they are left out of this run (nothing here creates, \
-         changes or drops them), and it ends with exit status 2:",
-        unreadable.len()
-    )?;
-    for u in unreadable {
-        writeln!(err, "  {u}")?;
+    if !left_out.unreadable.is_empty() {
+        writeln!(
+            err,
+            "error: {} object(s) in the database could not be read; they are left out of this run (nothing here \
+             creates, changes or drops them), and it ends with exit status 2:",
+            left_out.unreadable.len()
+        )?;
+        for u in &left_out.unreadable {
+            writeln!(err, "  {u}")?;
+        }
+    }
+    if !left_out.not_modeled.is_empty() {
+        writeln!(
+            err,
+            "error: {} object(s) in the database are of kinds tidemark does not model yet; they are not compared, \
+             and the run ends with exit status 2:",
+            left_out.not_modeled.len()
+        )?;
+        for d in &left_out.not_modeled {
+            writeln!(err, "  {d}")?;
+        }
     }
     Ok(())
 }

@@ -50,8 +50,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Renames declared in the files (`-- tidemark:rename`), in order.
     pub renames: Vec<crate::rename::DeclaredRename>,
-    /// Objects of a database that could not be read (left out of `catalog`).
-    pub unreadable: Vec<crate::model::Unreadable>,
+    /// What a database holds that is not in `catalog` (unreadable, or not modeled).
+    pub left_out: introspect::LeftOut,
     /// The server's version, for a database.
     pub server: Option<introspect::ServerVersion>,
 }
@@ -115,7 +115,7 @@ pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceErr
         catalog: parsed.catalog,
         diagnostics: parsed.diagnostics,
         renames,
-        unreadable: Vec::new(),
+        left_out: Default::default(),
         server: None,
     })
 }
@@ -139,10 +139,10 @@ pub fn load_with(
         Source::Database(url) => {
             let read = introspect::read_blocking_with(url, progress)?;
             Ok(Loaded {
+                left_out: read.left_out(),
                 catalog: read.catalog,
                 diagnostics: Vec::new(),
                 renames: Vec::new(),
-                unreadable: read.unreadable,
                 server: Some(read.version),
             })
         }

@@ -55,6 +55,16 @@ impl Pg {
         format!("postgresql://postgres@localhost/{db}?host={}&port=5432", self.socket)
     }
 
+    /// The first column of each row of `sql`, as text.
+    pub fn column(&self, db: &str, sql: &str) -> Result<Vec<String>, String> {
+        let url = if db == "postgres" { self.url.clone() } else { self.db_url(db) };
+        self.rt.block_on(async {
+            let client = tidemark::source::introspect::connect(&url).await.map_err(|e| e.to_string())?;
+            let rows = client.query(sql, &[]).await.map_err(|e| tidemark::source::introspect::error_text(&e))?;
+            Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+        })
+    }
+
     fn execute(&self, db: &str, sql: &str) -> Result<(), String> {
         let url = if db == "postgres" { self.url.clone() } else { self.db_url(db) };
         self.rt.block_on(async {

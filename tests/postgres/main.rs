@@ -78,6 +78,33 @@ fn check_files_read_for_the_server(pg: &Pg) -> Result<(), Failed> {
     Ok(())
 }
 
+/// Every table of this server's `pg_catalog` is sorted by the census (counted, or holding only
+/// parts of other objects or nothing a schema diff covers), and every counted one is counted
+/// by its query: a catalog a new release adds fails here until someone decides.
+fn check_census_complete(pg: &Pg) -> Result<(), Failed> {
+    use tidemark::source::introspect::census::SYSTEM_CATALOGS;
+    let tables = pg.column(
+        "postgres",
+        "SELECT relname::text FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace AND relkind = 'r' ORDER BY 1",
+    )?;
+    let query = include_str!("../../src/source/introspect/queries/census.sql");
+    let mut problems = Vec::new();
+    for t in &tables {
+        match SYSTEM_CATALOGS.iter().find(|(name, _)| name == t) {
+            None => problems.push(format!("{t}: not sorted in census::SYSTEM_CATALOGS")),
+            Some((_, true)) if !query.contains(&format!("'{t}'")) => {
+                problems.push(format!("{t}: counted, but census.sql does not name it"))
+            }
+            Some(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
 fn main() {
     let args = Arguments::from_args();
     let pg = match Pg::start() {
@@ -111,6 +138,8 @@ fn main() {
     }
     let pg2 = pg.clone();
     trials.push(Trial::test("cli/files_read_for_the_server_version", move || check_files_read_for_the_server(&pg2)));
+    let pg2 = pg.clone();
+    trials.push(Trial::test("census/every_system_catalog_sorted", move || check_census_complete(&pg2)));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(pg);
     conclusion.exit();

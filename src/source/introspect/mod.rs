@@ -15,6 +15,7 @@ use crate::source::parse::build;
 use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::{Client, Row};
 
+pub mod census;
 pub mod version;
 pub use version::ServerVersion;
 
@@ -28,6 +29,8 @@ pub enum IntrospectError {
     Model { what: String, message: String },
     #[error("{} object(s) could not be read:\n{}", .0.len(), .0.iter().map(|u| format!("  {u}")).collect::<Vec<_>>().join("\n"))]
     Unreadable(Vec<Unreadable>),
+    #[error("{} object(s) are not modeled:\n{}", .0.len(), .0.iter().map(|u| format!("  {u}")).collect::<Vec<_>>().join("\n"))]
+    LeftOut(Vec<String>),
     #[error("{0}")]
     Runtime(String),
 }
@@ -66,16 +69,50 @@ pub fn error_text(e: &tokio_postgres::Error) -> String {
 pub struct Introspected {
     pub catalog: Catalog,
     pub unreadable: Vec<Unreadable>,
+    /// Every user object by catalog, against the model: what it names in `left_out` is in the
+    /// database and not in `catalog`.
+    pub census: census::Census,
     pub version: ServerVersion,
 }
 
+/// What a run leaves out of a database: objects that could not be read, and objects of kinds
+/// tidemark does not model (by the server's description, from the census).
+#[derive(Clone, Debug, Default)]
+pub struct LeftOut {
+    pub unreadable: Vec<Unreadable>,
+    pub not_modeled: Vec<String>,
+}
+
+impl LeftOut {
+    pub fn is_empty(&self) -> bool {
+        self.unreadable.is_empty() && self.not_modeled.is_empty()
+    }
+
+    /// Add what `other` leaves out (each object once: both sides may be the same database).
+    pub fn extend(&mut self, other: &LeftOut) {
+        self.unreadable.extend(other.unreadable.iter().cloned());
+        self.unreadable.sort();
+        self.unreadable.dedup();
+        self.not_modeled.extend(other.not_modeled.iter().cloned());
+        self.not_modeled.sort();
+        self.not_modeled.dedup();
+    }
+}
+
 impl Introspected {
-    /// The catalog, or an error naming every object that could not be read.
+    pub fn left_out(&self) -> LeftOut {
+        LeftOut { unreadable: self.unreadable.clone(), not_modeled: self.census.left_out() }
+    }
+
+    /// The catalog, or an error naming every object that could not be read or is not modeled.
     pub fn complete(self) -> Result<Catalog, IntrospectError> {
-        if self.unreadable.is_empty() {
-            Ok(self.catalog)
-        } else {
+        let left_out = self.census.left_out();
+        if !self.unreadable.is_empty() {
             Err(IntrospectError::Unreadable(self.unreadable))
+        } else if !left_out.is_empty() {
+            Err(IntrospectError::LeftOut(left_out))
+        } else {
+            Ok(self.catalog)
         }
     }
 }
@@ -121,6 +158,7 @@ struct Queries {
     default_privileges: Vec<Row>,
     statistics: Vec<Row>,
     text_search_configs: Vec<Row>,
+    census: Vec<Row>,
     read_as: String,
 }
 
@@ -146,6 +184,7 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("default_privileges", include_str!("queries/default_privileges.sql")),
     ("statistics", include_str!("queries/statistics.sql")),
     ("text_search_configs", include_str!("queries/text_search_configs.sql")),
+    ("census", include_str!("queries/census.sql")),
 ];
 
 async fn run(
@@ -210,6 +249,11 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
         default_privileges: run(client, version, "default_privileges", progress).await?,
         statistics: run(client, version, "statistics", progress).await?,
         text_search_configs: run(client, version, "text_search_configs", progress).await?,
+        // Last: the census names objects for people to read, not for the parser.
+        census: {
+            client.batch_execute("SET LOCAL quote_all_identifiers = off").await.map_err(q)?;
+            run(client, version, "census", progress).await?
+        },
         read_as: client
             .query_one("SELECT current_user::text", &[])
             .await
@@ -223,7 +267,13 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
     let mut unreadable = unreadable.0;
     unreadable.sort();
     unreadable.dedup();
-    Ok(Introspected { catalog, unreadable, version })
+    let rows = queries
+        .census
+        .iter()
+        .map(|r| (r.get("catalog"), r.get("what"), r.get("modeled"), r.get("count"), r.get("objects")))
+        .collect();
+    let census = census::census(rows, &catalog, &unreadable);
+    Ok(Introspected { catalog, unreadable, census, version })
 }
 
 /// What could not be read, collected while the catalog is built.
