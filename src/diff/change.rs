@@ -131,8 +131,10 @@ pub enum Change {
         table: QualifiedName,
         column: String,
     },
-    /// A stored generated column's expression changed, or a plain column became generated:
-    /// Postgres 15 cannot alter that in place, so the column is dropped and added again.
+    /// A generated column's expression changed, a plain column became generated, a column
+    /// changed between STORED and VIRTUAL, or a virtual one became plain: the server cannot
+    /// alter that in place (`SET EXPRESSION` is 17 and keeps the kind), so the column is
+    /// dropped and added again.
     RegenerateColumn {
         table: QualifiedName,
         from: Column,

@@ -289,8 +289,9 @@ impl Cx<'_> {
         let column = new.name.clone();
         let t = || table.clone();
         if old.generated != new.generated {
-            if new.generated.is_none() {
+            if new.generated.is_none() && old.generated.as_ref().is_some_and(|g| !g.is_virtual()) {
                 // DROP EXPRESSION keeps the values; the rest of the column is diffed below.
+                // (A virtual column has no values to keep, and the server refuses it.)
                 self.push(Change::DropGenerated { table: t(), column: column.clone() });
             } else {
                 // A new or changed expression: the column is built again from the new definition.

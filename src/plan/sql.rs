@@ -171,7 +171,7 @@ pub fn column_definition(table: &QualifiedName, c: &Column) -> String {
         s.push_str(&format!(" COMPRESSION {comp}"));
     }
     if let Some(g) = &c.generated {
-        s.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.sql));
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) {}", g.expr.sql, g.kind.keyword()));
     }
     if let Some(id) = &c.identity {
         s.push(' ');

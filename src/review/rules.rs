@@ -1253,7 +1253,10 @@ impl<'a> FileState<'a> {
                 C::ConstrNotnull | C::ConstrPrimary => not_null = true,
                 C::ConstrDefault => default = con.raw_expr.as_deref().cloned(),
                 C::ConstrIdentity => computed = Some("an identity column numbers every existing row"),
-                C::ConstrGenerated => computed = Some("a stored generated column is computed for every existing row"),
+                // A virtual generated column (18) is computed when read: nothing is written.
+                C::ConstrGenerated if con.generated_kind != "v" => {
+                    computed = Some("a stored generated column is computed for every existing row")
+                }
                 _ => {}
             }
             match C::try_from(con.contype).unwrap_or(C::Undefined) {

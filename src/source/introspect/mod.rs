@@ -450,6 +450,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
             col.name.clone(),
             r.get::<_, Option<String>>("default_expr"),
             r.get::<_, Option<String>>("generated_expr"),
+            crate::model::GeneratedKind::from_char(&r.get::<_, String>("generated_kind")),
         ));
         cat.tables
             .get_mut(&table)
@@ -465,7 +466,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
     routines_and_views(q, &mut cat, &mut types)?;
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
-    for (table, column, default, generated) in exprs {
+    for (table, column, default, generated, kind) in exprs {
         let ty = snapshot.tables[&table].column(&column).map(|c| c.ty.clone()).expect("column");
         let cx = ExprContext { scope, table: Some(&table), target: Some(&ty) };
         let what = || format!("column {table}.{column}");
@@ -473,7 +474,7 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         let generated = generated.map(|d| build::expr_from_text(&d, &cx)).transpose().map_err(model_err(what()))?;
         let col = cat.tables.get_mut(&table).and_then(|t| t.column_mut(&column)).expect("column");
         col.default = default.filter(|d| !is_null_constant(d));
-        col.generated = generated;
+        col.generated = generated.map(|expr| crate::model::Generated { expr, kind });
     }
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);

@@ -5,7 +5,10 @@
 //! its columns NOT NULL, NOT VALID means nothing on a new table.
 
 use super::{err_at, Interpreter, Session, R};
-use crate::model::{quote_literal, Column, ConstraintKind, Identity, QualifiedName, Sequence, Storage, Table, TypeRef};
+use crate::model::{
+    quote_literal, Column, ConstraintKind, Generated, GeneratedKind, Identity, QualifiedName, Sequence, Storage, Table,
+    TypeRef,
+};
 use crate::normalize::{self, expr::is_null_constant, types::storage_from_char, ExprContext};
 use crate::source::diagnostic::Severity;
 use crate::source::parse::interp::sequence::{apply_options, default_options};
@@ -248,8 +251,8 @@ impl Interpreter {
                 }
                 ConstrType::ConstrGenerated => {
                     let cx = ExprContext { scope: self.scope(s), table: Some(&table.name), target: Some(&ty) };
-                    col.generated =
-                        Some(normalize::expr(c.raw_expr.as_deref().ok_or("GENERATED without expression")?, &cx)?);
+                    let expr = normalize::expr(c.raw_expr.as_deref().ok_or("GENERATED without expression")?, &cx)?;
+                    col.generated = Some(Generated { expr, kind: GeneratedKind::from_char(&c.generated_kind) });
                 }
                 ConstrType::ConstrCheck
                 | ConstrType::ConstrPrimary
