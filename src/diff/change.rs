@@ -174,6 +174,12 @@ pub enum Change {
         deferrable: bool,
         initially_deferred: bool,
     },
+    /// `ALTER CONSTRAINT ... ENFORCED | NOT ENFORCED` of a foreign key (PostgreSQL 18).
+    AlterConstraintEnforced {
+        table: QualifiedName,
+        name: String,
+        enforced: bool,
+    },
 
     CreateIndex(Index),
     DropIndex(Index),
@@ -380,9 +386,9 @@ impl Change {
             Change::AddConstraint { table, constraint } | Change::DropConstraint { table, constraint } => {
                 O::Constraint(table.clone(), constraint.name.clone())
             }
-            Change::ValidateConstraint { table, name } | Change::AlterConstraintDeferrable { table, name, .. } => {
-                O::Constraint(table.clone(), name.clone())
-            }
+            Change::ValidateConstraint { table, name }
+            | Change::AlterConstraintDeferrable { table, name, .. }
+            | Change::AlterConstraintEnforced { table, name, .. } => O::Constraint(table.clone(), name.clone()),
             Change::CreateIndex(i) | Change::DropIndex(i) => O::Index(i.name.clone()),
             Change::SetIndexOptions { name, .. } => O::Index(name.clone()),
             Change::AttachPartition { table, .. }
@@ -514,6 +520,13 @@ impl Change {
             }
             Change::AlterConstraintDeferrable { table, name, .. } => {
                 format!("alter constraint {} on {table}", q(name))
+            }
+            Change::AlterConstraintEnforced { table, name, enforced } => {
+                format!(
+                    "make constraint {} on {table} {}",
+                    q(name),
+                    if *enforced { "enforced" } else { "not enforced" }
+                )
             }
             Change::CreateIndex(i) => format!("create index {}", i.name),
             Change::DropIndex(i) => format!("drop index {}", i.name),

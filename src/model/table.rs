@@ -242,8 +242,12 @@ pub struct Constraint {
     pub kind: ConstraintKind,
     pub deferrable: bool,
     pub initially_deferred: bool,
-    /// False for a constraint added `NOT VALID` and not validated since.
+    /// False for a constraint added `NOT VALID` and not validated since, and for one that is
+    /// not enforced (the server stores both as `convalidated = false`).
     pub validated: bool,
+    /// False for `NOT ENFORCED` (PostgreSQL 18; CHECK and FOREIGN KEY only): the server keeps
+    /// the definition and checks nothing.
+    pub enforced: bool,
     pub comment: Option<String>,
 }
 

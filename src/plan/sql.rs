@@ -281,7 +281,10 @@ pub fn constraint_definition(c: &Constraint) -> String {
             s.push_str(" INITIALLY DEFERRED");
         }
     }
-    if !c.validated {
+    if !c.enforced {
+        // NOT ENFORCED implies NOT VALID; the server refuses both written together.
+        s.push_str(" NOT ENFORCED");
+    } else if !c.validated {
         s.push_str(" NOT VALID");
     }
     s

@@ -1101,6 +1101,25 @@ impl<'a> FileState<'a> {
                         self.proven_not_null.insert(proven.clone());
                     }
                 }
+                AT::AtAlterConstraint => {
+                    parts.push(command_words(sub));
+                    j.lock(L::ShareRowExclusive, &table);
+                    // ENFORCED (18) validates the key at once, under the lock.
+                    if let Some(N::AtalterConstraint(ac)) = c.def.as_deref().and_then(|n| n.node.as_ref()) {
+                        if existing && ac.alter_enforceability && ac.is_enforced {
+                            j.find(Finding::new(
+                                H::ValidationScan,
+                                format!(
+                                    "checks every row of {table} against the referenced table while writes are blocked"
+                                ),
+                            ));
+                            j.find(Finding::new(
+                                H::FailsOnExistingData,
+                                format!("fails if a row of {table} has no referenced row"),
+                            ));
+                        }
+                    }
+                }
                 AT::AtDropConstraint => {
                     parts.push(format!("DROP CONSTRAINT {col}"));
                     j.lock(L::AccessExclusive, &table);

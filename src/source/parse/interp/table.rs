@@ -205,6 +205,8 @@ impl Interpreter {
             col.not_null = true;
         }
         let mut last_index: Option<usize> = None;
+        // The last CHECK or foreign key, which a following [NOT] ENFORCED applies to.
+        let mut last_enforceable: Option<usize> = None;
         for c in &cd.constraints {
             let Some(N::Constraint(c)) = c.node.as_ref() else {
                 continue;
@@ -267,6 +269,12 @@ impl Interpreter {
                     }
                     pending.push(PendingConstraint { node });
                     last_index = (kind != ConstrType::ConstrCheck).then(|| pending.len() - 1);
+                    last_enforceable =
+                        matches!(kind, ConstrType::ConstrCheck | ConstrType::ConstrForeign).then(|| pending.len() - 1);
+                }
+                ConstrType::ConstrAttrEnforced | ConstrType::ConstrAttrNotEnforced => {
+                    let i = last_enforceable.ok_or_else(|| err_at("misplaced ENFORCED clause", c.location))?;
+                    pending[i].node.is_enforced = kind == ConstrType::ConstrAttrEnforced;
                 }
                 ConstrType::ConstrAttrDeferrable
                 | ConstrType::ConstrAttrNotDeferrable
@@ -520,7 +528,8 @@ impl Interpreter {
             }
         }
         if new_table {
-            built.validated = true;
+            // NOT VALID means nothing in CREATE TABLE; NOT ENFORCED stays not valid.
+            built.validated = built.enforced;
         }
         chosen.push(name.clone());
         table.constraints.insert(name, built);
