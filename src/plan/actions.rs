@@ -594,8 +594,10 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::SetNotNull { table, column } if cx.online && cx.existing(table) => {
             // A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan; the CHECK is
-            // validated under a lock that lets writes through.
-            let check = q(&format!("{}_{}_not_null", table.name, column));
+            // validated under a lock that lets writes through. Its name is not the one 18 gives
+            // the NOT NULL constraint (`<table>_<column>_not_null`), which SET NOT NULL would
+            // otherwise have to number.
+            let check = q(&format!("{}_{}_not_null_check", table.name, column));
             let on = |s: String| st(alter_table(table, s));
             Action::new(rank(ALTER, 8, format!("{table}.{column}")))
                 .step(

@@ -414,6 +414,10 @@ fn build_catalog(q: &Queries) -> Result<Catalog, IntrospectError> {
         let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(model_err(format!("table {table}")))?;
         let mut col = Column::new(r.get::<_, String>("name"), ty.clone());
         col.not_null = r.get("not_null");
+        if let Some(what) = r.get::<_, Option<String>>("not_null_unmodelled") {
+            let message = format!("{what} (PostgreSQL 18) is not supported by tidemark yet");
+            return Err(model_err(format!("column {table}.{}", col.name))(message));
+        }
         col.inherited = r.get("inherited");
         col.local = r.get("local");
         col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));

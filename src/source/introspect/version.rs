@@ -80,6 +80,18 @@ fn expression(placeholder: &str, v: ServerVersion) -> Option<&'static str> {
             }
             _ => "d.defaclacl::text[]",
         },
+        // 18 keeps NOT NULL as a named constraint (contype 'n'), which may be NOT VALID or NO
+        // INHERIT; the model holds a flag. What changes its meaning is named here and
+        // refused. Its name is not read: a renamed table or column keeps the old one.
+        "not_null_unmodelled" => match major {
+            14..=17 => "NULL::text",
+            _ => {
+                "(SELECT CASE WHEN NOT con.convalidated THEN 'NOT NULL ... NOT VALID' \
+                 WHEN con.connoinherit THEN 'NOT NULL ... NO INHERIT' END \
+                 FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'n' \
+                   AND con.conkey = ARRAY[a.attnum]::int2[] LIMIT 1)"
+            }
+        },
         _ => return None,
     })
 }

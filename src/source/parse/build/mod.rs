@@ -187,6 +187,12 @@ pub fn constraint(
                 index: index_storage(&c.options, &c.indexspace),
             })
         }
+        ConstrType::ConstrNotnull => {
+            return Err(format!(
+                "constraint \"{name}\": NOT NULL as a table constraint (PostgreSQL 18) is not supported by tidemark \
+                 yet: write NOT NULL on the column"
+            ))
+        }
         other => return Err(format!("{other:?} is not a table constraint")),
     };
     // Only CHECK and FOREIGN KEY can be NOT ENFORCED (the tree leaves the flag unset on keys).

@@ -213,7 +213,10 @@ impl Interpreter {
             };
             let kind = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
             match kind {
-                ConstrType::ConstrNotnull => col.not_null = true,
+                ConstrType::ConstrNotnull => {
+                    not_null_modelled(c, &table.name.name, &col.name, self.options.postgres)?;
+                    col.not_null = true
+                }
                 ConstrType::ConstrNull => col.not_null = false,
                 ConstrType::ConstrDefault => {
                     if serial.is_some() {
@@ -565,4 +568,32 @@ pub(super) fn storage_keyword(word: &str, ty: &TypeRef) -> Option<Storage> {
         _ => None,
     }?;
     (normalize::types::default_storage(ty) != Some(st)).then_some(st)
+}
+
+/// PostgreSQL 18 keeps NOT NULL as a constraint with a name (`<table>_<column>_not_null`
+/// unless named), and it may be NOT VALID or NO INHERIT. The model holds a column's NOT NULL
+/// as a flag: a name other than the default, NOT VALID and NO INHERIT are refused by name
+/// rather than dropped. (Before 18 the server ignores a NOT NULL's name, and so do we; NOT
+/// VALID and NO INHERIT are refused there by `feature`.)
+fn not_null_modelled(c: &pb::Constraint, table: &str, column: &str, target: u32) -> R {
+    if target < 18 {
+        return Ok(());
+    }
+    let unsupported = |what: String| -> R {
+        Err(err_at(format!("{what} (PostgreSQL 18) is not supported by tidemark yet"), c.location))
+    };
+    if c.skip_validation {
+        return unsupported(format!("NOT NULL ... NOT VALID on column \"{column}\""));
+    }
+    if c.is_no_inherit {
+        return unsupported(format!("NOT NULL ... NO INHERIT on column \"{column}\""));
+    }
+    let default = naming::make_object_name(table, Some(column), Some("not_null"));
+    if !c.conname.is_empty() && c.conname != default {
+        return unsupported(format!(
+            "a NOT NULL constraint named \"{}\" (the server's own name would be \"{default}\")",
+            c.conname
+        ));
+    }
+    Ok(())
 }
