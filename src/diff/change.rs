@@ -131,8 +131,10 @@ pub enum Change {
         table: QualifiedName,
         column: String,
     },
-    /// A stored generated column's expression changed, or a plain column became generated:
-    /// Postgres 15 cannot alter that in place, so the column is dropped and added again.
+    /// A generated column's expression changed, a plain column became generated, a column
+    /// changed between STORED and VIRTUAL, or a virtual one became plain: the server cannot
+    /// alter that in place (`SET EXPRESSION` is 17 and keeps the kind), so the column is
+    /// dropped and added again.
     RegenerateColumn {
         table: QualifiedName,
         from: Column,
@@ -171,6 +173,12 @@ pub enum Change {
         name: String,
         deferrable: bool,
         initially_deferred: bool,
+    },
+    /// `ALTER CONSTRAINT ... ENFORCED | NOT ENFORCED` of a foreign key (PostgreSQL 18).
+    AlterConstraintEnforced {
+        table: QualifiedName,
+        name: String,
+        enforced: bool,
     },
 
     CreateIndex(Index),
@@ -378,9 +386,9 @@ impl Change {
             Change::AddConstraint { table, constraint } | Change::DropConstraint { table, constraint } => {
                 O::Constraint(table.clone(), constraint.name.clone())
             }
-            Change::ValidateConstraint { table, name } | Change::AlterConstraintDeferrable { table, name, .. } => {
-                O::Constraint(table.clone(), name.clone())
-            }
+            Change::ValidateConstraint { table, name }
+            | Change::AlterConstraintDeferrable { table, name, .. }
+            | Change::AlterConstraintEnforced { table, name, .. } => O::Constraint(table.clone(), name.clone()),
             Change::CreateIndex(i) | Change::DropIndex(i) => O::Index(i.name.clone()),
             Change::SetIndexOptions { name, .. } => O::Index(name.clone()),
             Change::AttachPartition { table, .. }
@@ -512,6 +520,13 @@ impl Change {
             }
             Change::AlterConstraintDeferrable { table, name, .. } => {
                 format!("alter constraint {} on {table}", q(name))
+            }
+            Change::AlterConstraintEnforced { table, name, enforced } => {
+                format!(
+                    "make constraint {} on {table} {}",
+                    q(name),
+                    if *enforced { "enforced" } else { "not enforced" }
+                )
             }
             Change::CreateIndex(i) => format!("create index {}", i.name),
             Change::DropIndex(i) => format!("drop index {}", i.name),

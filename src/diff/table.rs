@@ -289,8 +289,9 @@ impl Cx<'_> {
         let column = new.name.clone();
         let t = || table.clone();
         if old.generated != new.generated {
-            if new.generated.is_none() {
+            if new.generated.is_none() && old.generated.as_ref().is_some_and(|g| !g.is_virtual()) {
                 // DROP EXPRESSION keeps the values; the rest of the column is diffed below.
+                // (A virtual column has no values to keep, and the server refuses it.)
                 self.push(Change::DropGenerated { table: t(), column: column.clone() });
             } else {
                 // A new or changed expression: the column is built again from the new definition.
@@ -396,7 +397,14 @@ impl Cx<'_> {
             let obj = ObjectRef::Constraint(name.clone(), cname.clone());
             match old.constraints.get(cname) {
                 Some(o) if alterable_in_place(&strip(o), &strip(c)) => {
-                    if !o.validated && c.validated {
+                    if o.enforced != c.enforced {
+                        // A foreign key (18); ENFORCED validates it too.
+                        self.push(Change::AlterConstraintEnforced {
+                            table: name.clone(),
+                            name: cname.clone(),
+                            enforced: c.enforced,
+                        });
+                    } else if !o.validated && c.validated {
                         self.push(Change::ValidateConstraint { table: name.clone(), name: cname.clone() });
                     }
                     if o.deferrable != c.deferrable || o.initially_deferred != c.initially_deferred {
@@ -431,7 +439,9 @@ fn index_storage_mut(c: &mut Constraint) -> Option<&mut crate::model::IndexStora
 }
 
 /// Whether `from` becomes `to` without drop and add: they differ at most in validation (only
-/// towards valid) and, for foreign keys, deferrability.
+/// towards valid) and, for foreign keys, deferrability and enforcement (`ALTER CONSTRAINT ...
+/// [NOT] ENFORCED`, 18: ENFORCED validates, so it reaches an enforced and valid key only; a
+/// CHECK's enforcement cannot be altered, it is dropped and added).
 fn alterable_in_place(from: &Constraint, to: &Constraint) -> bool {
     let mut f = from.clone();
     if !f.validated && to.validated {
@@ -440,6 +450,10 @@ fn alterable_in_place(from: &Constraint, to: &Constraint) -> bool {
     if matches!(f.kind, ConstraintKind::ForeignKey(_)) {
         f.deferrable = to.deferrable;
         f.initially_deferred = to.initially_deferred;
+        if f.enforced != to.enforced && (to.validated || !to.enforced) {
+            f.enforced = to.enforced;
+            f.validated = to.validated;
+        }
     }
     f == *to
 }

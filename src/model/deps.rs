@@ -247,7 +247,7 @@ impl Catalog {
                 }
                 e.ty(&me, &c.ty, &exts);
                 if let Some(g) = &c.generated {
-                    e.expr(&me, g, DepKind::Normal);
+                    e.expr(&me, &g.expr, DepKind::Normal);
                 }
                 if let Some(d) = &c.default {
                     let def = ObjectRef::ColumnDefault(t.name.clone(), c.name.clone());

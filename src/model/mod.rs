@@ -40,8 +40,9 @@ pub use schema::{Extension, Schema};
 pub use sequence::Sequence;
 pub use statistics::{Statistics, StatisticsKind};
 pub use table::{
-    Column, Constraint, ConstraintKind, ExcludeConstraint, FkAction, ForeignKey, Identity, IndexStorage, KeyConstraint,
-    PartitionKey, PartitionOf, PartitionStrategy, ReplicaIdentity, SequenceOptions, Storage, Table,
+    Column, Constraint, ConstraintKind, ExcludeConstraint, FkAction, ForeignKey, Generated, GeneratedKind, Identity,
+    IndexStorage, KeyConstraint, PartitionKey, PartitionOf, PartitionStrategy, ReplicaIdentity, SequenceOptions,
+    Storage, Table,
 };
 pub use text_search::TextSearchConfig;
 pub use trigger::{
@@ -476,7 +477,7 @@ impl Catalog {
                 if let Some(e) = c.default.as_mut() {
                     f(ExprSite { table: Some(name), target: Some(ty) }, e);
                 }
-                if let Some(e) = c.generated.as_mut() {
+                if let Some(e) = c.generated.as_mut().map(|g| &mut g.expr) {
                     f(ExprSite { table: Some(name), target: Some(ty) }, e);
                 }
             }

@@ -16,6 +16,8 @@ pub enum Privilege {
     Truncate,
     References,
     Trigger,
+    /// MAINTAIN (PostgreSQL 17): VACUUM, ANALYZE, REINDEX, REFRESH MATERIALIZED VIEW, ...
+    Maintain,
     Execute,
     Usage,
     Create,
@@ -33,6 +35,7 @@ impl Privilege {
             'D' => Privilege::Truncate,
             'x' => Privilege::References,
             't' => Privilege::Trigger,
+            'm' => Privilege::Maintain,
             'X' => Privilege::Execute,
             'U' => Privilege::Usage,
             'C' => Privilege::Create,
@@ -51,6 +54,7 @@ impl Privilege {
             "truncate" => Privilege::Truncate,
             "references" => Privilege::References,
             "trigger" => Privilege::Trigger,
+            "maintain" => Privilege::Maintain,
             "execute" => Privilege::Execute,
             "usage" => Privilege::Usage,
             "create" => Privilege::Create,
@@ -69,6 +73,7 @@ impl Privilege {
             Privilege::Truncate => "TRUNCATE",
             Privilege::References => "REFERENCES",
             Privilege::Trigger => "TRIGGER",
+            Privilege::Maintain => "MAINTAIN",
             Privilege::Execute => "EXECUTE",
             Privilege::Usage => "USAGE",
             Privilege::Create => "CREATE",
@@ -120,7 +125,7 @@ impl AclKind {
     pub fn all(self) -> &'static [Privilege] {
         use Privilege::*;
         match self {
-            AclKind::Table => &[Select, Insert, Update, Delete, Truncate, References, Trigger],
+            AclKind::Table => &[Select, Insert, Update, Delete, Truncate, References, Trigger, Maintain],
             AclKind::Column => &[Select, Insert, Update, References],
             AclKind::Sequence => &[Usage, Select, Update],
             AclKind::Schema => &[Usage, Create],
@@ -129,7 +134,14 @@ impl AclKind {
         }
     }
 
-    /// `acldefault(kind, owner)`.
+    /// What `ALL` means on PostgreSQL `major`: MAINTAIN is 17's. (The owner's defaults are the
+    /// newest server's, MAINTAIN included, whatever the version: see `relation_acl` in
+    /// `introspect::version`.)
+    pub fn all_for(self, major: u32) -> Vec<Privilege> {
+        self.all().iter().copied().filter(|p| major >= 17 || *p != Privilege::Maintain).collect()
+    }
+
+    /// `acldefault(kind, owner)` on the newest server.
     pub fn default_grants(self) -> BTreeSet<Grant> {
         let mut out: BTreeSet<Grant> = match self {
             AclKind::Column => BTreeSet::new(),

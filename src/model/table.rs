@@ -75,6 +75,44 @@ pub enum ReplicaIdentity {
     Index(String),
 }
 
+/// A generated column's expression and whether its values are stored (computed on write,
+/// kept in the table) or virtual (PostgreSQL 18: computed on read, nothing stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Generated {
+    pub expr: Expr,
+    pub kind: GeneratedKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum GeneratedKind {
+    Stored,
+    Virtual,
+}
+
+impl GeneratedKind {
+    /// From `pg_attribute.attgenerated` or the parse tree's `generated_kind` (`s`, `v`).
+    pub fn from_char(c: &str) -> GeneratedKind {
+        if c == "v" {
+            GeneratedKind::Virtual
+        } else {
+            GeneratedKind::Stored
+        }
+    }
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            GeneratedKind::Stored => "STORED",
+            GeneratedKind::Virtual => "VIRTUAL",
+        }
+    }
+}
+
+impl Generated {
+    pub fn is_virtual(&self) -> bool {
+        self.kind == GeneratedKind::Virtual
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Column {
     pub name: String,
@@ -84,8 +122,8 @@ pub struct Column {
     pub default: Option<Expr>,
     pub not_null: bool,
     pub identity: Option<Identity>,
-    /// `GENERATED ALWAYS AS (expr) STORED`.
-    pub generated: Option<Expr>,
+    /// `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`.
+    pub generated: Option<Generated>,
     /// `SET STATISTICS n`; `None` is the default (-1).
     pub statistics: Option<i32>,
     /// `SET STORAGE`, when it differs from the type's default.
@@ -204,8 +242,12 @@ pub struct Constraint {
     pub kind: ConstraintKind,
     pub deferrable: bool,
     pub initially_deferred: bool,
-    /// False for a constraint added `NOT VALID` and not validated since.
+    /// False for a constraint added `NOT VALID` and not validated since, and for one that is
+    /// not enforced (the server stores both as `convalidated = false`).
     pub validated: bool,
+    /// False for `NOT ENFORCED` (PostgreSQL 18; CHECK and FOREIGN KEY only): the server keeps
+    /// the definition and checks nothing.
+    pub enforced: bool,
     pub comment: Option<String>,
 }
 

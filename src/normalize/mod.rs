@@ -9,7 +9,7 @@ mod datetime;
 pub mod expr;
 mod scope;
 pub mod types;
-mod walk;
+pub(crate) mod walk;
 mod walk_generated;
 
 pub use datetime::civil_from_days;

@@ -492,7 +492,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             }
             let volatile = column.default.as_ref().is_some_and(|d| is_volatile(&d.sql))
                 || column.identity.is_some()
-                || column.generated.is_some();
+                || column.generated.as_ref().is_some_and(|g| !g.is_virtual());
             if volatile {
                 step = step.hazard(H::TableRewrite, "the column's values are computed for every existing row");
             }
@@ -594,8 +594,10 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::SetNotNull { table, column } if cx.online && cx.existing(table) => {
             // A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan; the CHECK is
-            // validated under a lock that lets writes through.
-            let check = q(&format!("{}_{}_not_null", table.name, column));
+            // validated under a lock that lets writes through. Its name is not the one 18 gives
+            // the NOT NULL constraint (`<table>_<column>_not_null`), which SET NOT NULL would
+            // otherwise have to number.
+            let check = q(&format!("{}_{}_not_null_check", table.name, column));
             let on = |s: String| st(alter_table(table, s));
             Action::new(rank(ALTER, 8, format!("{table}.{column}")))
                 .step(
@@ -716,18 +718,30 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             if to.default.is_some() {
                 objs.push(ObjectRef::ColumnDefault(table.clone(), to.name.clone()));
             }
-            // A generated column's values are derived: dropping it loses nothing.
+            // A generated column's values are derived: dropping it loses nothing, except when
+            // the column that replaces it is a plain one (a virtual column has no values that
+            // DROP EXPRESSION could keep): it starts empty.
             let mut drop = st(alter_table(table, format!("DROP COLUMN {}", q(&from.name)))).lock(L::AccessExclusive);
             if from.generated.is_none() {
                 drop = drop.hazard(H::DataLoss, "the column's stored values are replaced by computed ones");
             }
+            let mut add = st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, to))))
+                .lock(L::AccessExclusive);
+            match &to.generated {
+                // A virtual column is computed when read: adding one writes nothing.
+                Some(g) if g.is_virtual() => {}
+                Some(_) => add = add.hazard(H::TableRewrite, "the column is computed for every row"),
+                None => {
+                    add = add.hazard(
+                        H::DataLoss,
+                        "the virtual column's computed values are not kept: the plain column that replaces it \
+                         starts empty (NULL or its default); copy them first if they matter",
+                    )
+                }
+            }
             Action::new(rank(ALTER, 6, format!("{table}.{}", to.name)))
                 .step(drop)
-                .step(
-                    st(alter_table(table, format!("ADD COLUMN {}", sql::column_definition(table, to))))
-                        .lock(L::AccessExclusive)
-                        .hazard(H::TableRewrite, "the column is computed for every row"),
-                )
+                .step(add)
                 .remove([me.clone(), ObjectRef::ColumnDefault(table.clone(), from.name.clone())], cx)
                 .provide(objs, cx)
         }
@@ -839,6 +853,24 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             };
             Action::new(rank(ALTER, 9, format!("{table}.{name}")))
                 .step(st(alter_table(table, format!("ALTER CONSTRAINT {} {clause}", q(name)))))
+                .require([ObjectRef::Constraint(table.clone(), name.clone())])
+        }
+        Change::AlterConstraintEnforced { table, name, enforced } => {
+            let clause = if *enforced { "ENFORCED" } else { "NOT ENFORCED" };
+            let mut step =
+                st(alter_table(table, format!("ALTER CONSTRAINT {} {clause}", q(name)))).lock(L::ShareRowExclusive);
+            if *enforced {
+                // The server validates the key at once, under the lock (there is no NOT VALID
+                // form of ENFORCED to split it as ADD ... NOT VALID + VALIDATE does).
+                step = step
+                    .hazard(
+                        H::ValidationScan,
+                        "existing rows are checked against the referenced table while writes are blocked",
+                    )
+                    .hazard(H::FailsOnExistingData, "fails if an existing row has no referenced row");
+            }
+            Action::new(rank(ALTER, 9, format!("{table}.{name}")))
+                .step(step)
                 .require([ObjectRef::Constraint(table.clone(), name.clone())])
         }
 

@@ -171,7 +171,7 @@ pub fn column_definition(table: &QualifiedName, c: &Column) -> String {
         s.push_str(&format!(" COMPRESSION {comp}"));
     }
     if let Some(g) = &c.generated {
-        s.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.sql));
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) {}", g.expr.sql, g.kind.keyword()));
     }
     if let Some(id) = &c.identity {
         s.push(' ');
@@ -281,7 +281,10 @@ pub fn constraint_definition(c: &Constraint) -> String {
             s.push_str(" INITIALLY DEFERRED");
         }
     }
-    if !c.validated {
+    if !c.enforced {
+        // NOT ENFORCED implies NOT VALID; the server refuses both written together.
+        s.push_str(" NOT ENFORCED");
+    } else if !c.validated {
         s.push_str(" NOT VALID");
     }
     s

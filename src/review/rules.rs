@@ -1101,6 +1101,25 @@ impl<'a> FileState<'a> {
                         self.proven_not_null.insert(proven.clone());
                     }
                 }
+                AT::AtAlterConstraint => {
+                    parts.push(command_words(sub));
+                    j.lock(L::ShareRowExclusive, &table);
+                    // ENFORCED (18) validates the key at once, under the lock.
+                    if let Some(N::AtalterConstraint(ac)) = c.def.as_deref().and_then(|n| n.node.as_ref()) {
+                        if existing && ac.alter_enforceability && ac.is_enforced {
+                            j.find(Finding::new(
+                                H::ValidationScan,
+                                format!(
+                                    "checks every row of {table} against the referenced table while writes are blocked"
+                                ),
+                            ));
+                            j.find(Finding::new(
+                                H::FailsOnExistingData,
+                                format!("fails if a row of {table} has no referenced row"),
+                            ));
+                        }
+                    }
+                }
                 AT::AtDropConstraint => {
                     parts.push(format!("DROP CONSTRAINT {col}"));
                     j.lock(L::AccessExclusive, &table);
@@ -1253,7 +1272,10 @@ impl<'a> FileState<'a> {
                 C::ConstrNotnull | C::ConstrPrimary => not_null = true,
                 C::ConstrDefault => default = con.raw_expr.as_deref().cloned(),
                 C::ConstrIdentity => computed = Some("an identity column numbers every existing row"),
-                C::ConstrGenerated => computed = Some("a stored generated column is computed for every existing row"),
+                // A virtual generated column (18) is computed when read: nothing is written.
+                C::ConstrGenerated if con.generated_kind != "v" => {
+                    computed = Some("a stored generated column is computed for every existing row")
+                }
                 _ => {}
             }
             match C::try_from(con.contype).unwrap_or(C::Undefined) {

@@ -35,6 +35,21 @@ impl Fixture {
         let text = std::fs::read_to_string(self.dir.join("MIN_POSTGRES")).ok()?;
         Some(text.trim().parse().unwrap_or_else(|_| panic!("{}: MIN_POSTGRES holds a major version", self.name)))
     }
+    /// The options its files are parsed with: [`parse_options`], the target raised to
+    /// `MIN_POSTGRES` offline (a server's suite never runs a fixture its server is too old for).
+    pub fn options(&self) -> ParseOptions {
+        let mut options = parse_options();
+        if postgres().is_none() {
+            options.postgres = options.postgres.max(self.min_postgres().unwrap_or(0));
+        }
+        options
+    }
+    pub fn parse(&self, path: &Path) -> Result<Catalog, String> {
+        tidemark::source::load_sql(path, &self.options()).map(|l| l.catalog).map_err(|e| e.to_string())
+    }
+    pub fn declared_renames(&self, path: &Path) -> Result<Vec<DeclaredRename>, String> {
+        tidemark::source::load_sql(path, &self.options()).map(|l| l.renames).map_err(|e| e.to_string())
+    }
 }
 
 pub fn root() -> PathBuf {

@@ -507,6 +507,7 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
                     col.name.clone(),
                     r.get::<_, Option<String>>("default_expr"),
                     r.get::<_, Option<String>>("generated_expr"),
+                    crate::model::GeneratedKind::from_char(&r.get::<_, String>("generated_kind")),
                 ));
                 match cat.tables.get_mut(&table) {
                     Some(t) => t.columns.push(col),
@@ -525,7 +526,7 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
     routines_and_views(q, &mut cat, &mut types, bad);
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
-    for (table, column, default, generated) in exprs {
+    for (table, column, default, generated, kind) in exprs {
         let Some(ty) = snapshot.tables.get(&table).and_then(|t| t.column(&column)).map(|c| c.ty.clone()) else {
             continue; // its table could not be read
         };
@@ -540,7 +541,7 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
         let default = bad.note(|| ObjectRef::ColumnDefault(table.clone(), column.clone()), default).flatten();
         let col = t.column_mut(&column).expect("column");
         col.default = default.filter(|d| !is_null_constant(d));
-        col.generated = generated;
+        col.generated = generated.map(|expr| crate::model::Generated { expr, kind });
     }
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
@@ -649,6 +650,9 @@ fn column(r: &Row, table: &QualifiedName, cat: &Catalog, types: &mut TypeCache) 
     let ty = types.get(&r.get::<_, String>("type"), &scope).map_err(|e| format!("column {}: {e}", quote(r)))?;
     let mut col = Column::new(r.get::<_, String>("name"), ty);
     col.not_null = r.get("not_null");
+    if let Some(what) = r.get::<_, Option<String>>("not_null_unmodelled") {
+        return Err(format!("column {}: {what} (PostgreSQL 18) is not supported by tidemark yet", quote(r)));
+    }
     col.inherited = r.get("inherited");
     col.local = r.get("local");
     col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));

@@ -60,6 +60,38 @@ fn expression(placeholder: &str, v: ServerVersion) -> Option<&'static str> {
             14 => "CASE WHEN c.collprovider <> 'i' THEN c.collctype END",
             _ => "c.collctype",
         },
+        // MAINTAIN (17, `m`) is part of a relation owner's default privileges. The model's
+        // defaults are the newest server's, so before 17 the owner's MAINTAIN is read as
+        // present wherever the owner's privileges are stated (an explicit ACL, a global
+        // default-privileges entry for tables): on those servers it is implied, never granted
+        // or revoked (GRANT MAINTAIN is refused for a target before 17).
+        "relation_acl" => match major {
+            14..=16 => {
+                "CASE WHEN c.relacl IS NOT NULL THEN array_append(c.relacl::text[], \
+                 quote_ident(pg_get_userbyid(c.relowner)) || '=m/' || quote_ident(pg_get_userbyid(c.relowner))) END"
+            }
+            _ => "c.relacl::text[]",
+        },
+        "default_acl" => match major {
+            14..=16 => {
+                "CASE WHEN d.defaclobjtype = 'r' AND d.defaclnamespace = 0 THEN array_append(d.defaclacl::text[], \
+                 quote_ident(pg_get_userbyid(d.defaclrole)) || '=m/' || quote_ident(pg_get_userbyid(d.defaclrole))) \
+                 ELSE d.defaclacl::text[] END"
+            }
+            _ => "d.defaclacl::text[]",
+        },
+        // 18 keeps NOT NULL as a named constraint (contype 'n'), which may be NOT VALID or NO
+        // INHERIT; the model holds a flag. What changes its meaning is named here and
+        // refused. Its name is not read: a renamed table or column keeps the old one.
+        "not_null_unmodelled" => match major {
+            14..=17 => "NULL::text",
+            _ => {
+                "(SELECT CASE WHEN NOT con.convalidated THEN 'NOT NULL ... NOT VALID' \
+                 WHEN con.connoinherit THEN 'NOT NULL ... NO INHERIT' END \
+                 FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'n' \
+                   AND con.conkey = ARRAY[a.attnum]::int2[] LIMIT 1)"
+            }
+        },
         _ => return None,
     })
 }

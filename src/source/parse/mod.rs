@@ -12,6 +12,7 @@
 
 pub mod ast;
 pub mod build;
+pub mod feature;
 mod interp;
 pub mod naming;
 pub(crate) mod pg_error;

@@ -3,7 +3,8 @@ SELECT n.nspname::text AS schema, c.relname::text AS table_name, a.attname::text
        a.attnotnull AS not_null, a.attinhcount > 0 AS inherited, a.attislocal AS local,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expr,
-       a.attidentity::text AS identity,
+       a.attgenerated::text AS generated_kind, a.attidentity::text AS identity,
+       {{not_null_unmodelled}} AS not_null_unmodelled,
        CASE WHEN a.attcollation <> t.typcollation THEN
          (SELECT cn.nspname::text || '.' || co.collname::text FROM pg_collation co
             JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation)

@@ -2,7 +2,7 @@
 SELECT pg_get_userbyid(d.defaclrole)::text AS role,
        n.nspname::text AS schema,
        d.defaclobjtype::text AS object,
-       d.defaclacl::text[] AS acl
+       {{default_acl}} AS acl
 FROM pg_default_acl d
 LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
 WHERE n.nspname IS NULL OR (n.nspname NOT IN ('pg_catalog', 'information_schema')

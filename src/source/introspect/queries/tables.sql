@@ -9,7 +9,7 @@ SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS ki
               WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parent_names,
        pg_get_userbyid(c.relowner)::text AS owner,
        obj_description(c.oid, 'pg_class') AS comment,
-       c.relacl::text[] AS acl,
+       {{relation_acl}} AS acl,
        (SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
          WHERE i.indrelid = c.oid AND i.indisclustered) AS cluster_on,
        (SELECT ic.relname::text FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid

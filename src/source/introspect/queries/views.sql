@@ -4,7 +4,7 @@ SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS ki
        coalesce(c.reloptions, '{}') AS options, c.relispopulated AS populated,
        pg_get_userbyid(c.relowner)::text AS owner,
        obj_description(c.oid, 'pg_class') AS comment,
-       c.relacl::text[] AS acl,
+       {{relation_acl}} AS acl,
        ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_names,
        ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_types,
        ARRAY(SELECT coalesce(col_description(c.oid, a.attnum), '') FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_comments,

@@ -110,6 +110,14 @@ pub fn constraint(
     primary_key_of: PrimaryKeyOf,
 ) -> BuildResult<Constraint> {
     let kind = ConstrType::try_from(c.contype).map_err(|_| "unknown constraint type")?;
+    // Temporal keys (18) are not modelled yet: refused by name, never read as plain keys
+    // (this builder reads the catalog's text too, so a database holding one says so).
+    if c.without_overlaps || c.fk_with_period || c.pk_with_period {
+        return Err(format!(
+            "constraint \"{name}\": temporal keys (WITHOUT OVERLAPS, PERIOD in a foreign key; PostgreSQL 18) \
+             are not supported by tidemark yet"
+        ));
+    }
     let cx = ExprContext { scope: *scope, table: Some(&table.name), target: None };
     let kind = match kind {
         ConstrType::ConstrPrimary | ConstrType::ConstrUnique => {
@@ -179,14 +187,24 @@ pub fn constraint(
                 index: index_storage(&c.options, &c.indexspace),
             })
         }
+        ConstrType::ConstrNotnull => {
+            return Err(format!(
+                "constraint \"{name}\": NOT NULL as a table constraint (PostgreSQL 18) is not supported by tidemark \
+                 yet: write NOT NULL on the column"
+            ))
+        }
         other => return Err(format!("{other:?} is not a table constraint")),
     };
+    // Only CHECK and FOREIGN KEY can be NOT ENFORCED (the tree leaves the flag unset on keys).
+    let enforced = c.is_enforced || !matches!(kind, ConstraintKind::Check { .. } | ConstraintKind::ForeignKey(_));
     Ok(Constraint {
         name,
         kind,
         deferrable: c.deferrable,
         initially_deferred: c.initdeferred,
-        validated: !c.skip_validation,
+        // NOT ENFORCED implies NOT VALID, as the server stores it.
+        validated: !c.skip_validation && enforced,
+        enforced,
         comment: None,
     })
 }

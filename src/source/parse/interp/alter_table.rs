@@ -209,13 +209,31 @@ impl Interpreter {
                 let Some(N::AtalterConstraint(c)) = def else {
                     return Err("missing constraint".into());
                 };
-                if c.alter_enforceability || c.alter_inheritability {
-                    return Err("ALTER CONSTRAINT ... [NOT] ENFORCED / [NO] INHERIT needs PostgreSQL 18".into());
+                // (Which version runs these is `feature::required`'s business.)
+                if c.alter_inheritability {
+                    return Err(format!(
+                        "ALTER CONSTRAINT {} ... [NO] INHERIT is not supported: tidemark does not model the \
+                         inheritability of NOT NULL constraints",
+                        c.conname
+                    )
+                    .into());
                 }
                 let con = table
                     .constraints
                     .get_mut(&c.conname)
                     .ok_or_else(|| format!("constraint \"{}\" of relation \"{tname}\" does not exist", c.conname))?;
+                if c.alter_enforceability && !matches!(con.kind, crate::model::ConstraintKind::ForeignKey(_)) {
+                    return Err(format!(
+                        "cannot alter enforceability of constraint \"{}\" of relation \"{tname}\"",
+                        c.conname
+                    )
+                    .into());
+                }
+                if c.alter_enforceability {
+                    // ENFORCED validates the existing rows; NOT ENFORCED leaves it not valid.
+                    con.enforced = c.is_enforced;
+                    con.validated = c.is_enforced;
+                }
                 if !matches!(con.kind, crate::model::ConstraintKind::ForeignKey(_)) {
                     return Err(format!(
                         "constraint \"{}\" of relation \"{tname}\" is not a foreign key constraint",
@@ -690,6 +708,7 @@ impl Interpreter {
                 deferrable: c.deferrable,
                 initially_deferred: c.initdeferred,
                 validated: true,
+                enforced: true,
                 comment: index.comment.clone(),
             },
         );

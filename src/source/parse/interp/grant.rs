@@ -139,7 +139,7 @@ impl Interpreter {
             );
         }
         let kind = object.acl_kind();
-        let privileges = if action.privileges.is_empty() { kind.all().to_vec() } else { privileges };
+        let privileges = if action.privileges.is_empty() { kind.all_for(self.options.postgres) } else { privileges };
         if let Some(p) = privileges.iter().find(|p| !kind.all().contains(p)) {
             return Err(
                 format!("invalid privilege type {} for {}", p.keyword(), object.keyword().to_lowercase()).into()
@@ -267,7 +267,7 @@ impl Interpreter {
         let edit = Edit { is_grant: st.is_grant, grant_option: st.grant_option, grantees, privileges: table_privs };
         let privs = |kind: AclKind| -> Vec<Privilege> {
             match &edit.privileges {
-                None => kind.all().to_vec(),
+                None => kind.all_for(self.options.postgres),
                 Some(p) => p.iter().copied().filter(|p| kind.all().contains(p)).collect(),
             }
         };

@@ -447,6 +447,10 @@ impl Interpreter {
 
     /// Apply one statement.
     fn apply(&mut self, node: &N, s: &mut Session) -> R {
+        // A statement the target version cannot run fails here, as it would on the server.
+        for (feature, at) in super::feature::required(node) {
+            super::feature::check(feature, self.options.postgres).map_err(|e| err_at(e, at))?;
+        }
         match node {
             N::CreateSchemaStmt(st) => self.create_schema(st, s),
             N::CreateExtensionStmt(st) => self.create_extension(st, s),
