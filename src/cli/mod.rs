@@ -168,6 +168,9 @@ pub(crate) fn set_aside(
     catalogs: &mut [&mut crate::model::Catalog],
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
+    for d in &left_out.not_compared {
+        writeln!(err, "warning: {d}")?;
+    }
     if left_out.is_empty() {
         return Ok(());
     }

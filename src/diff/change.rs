@@ -340,9 +340,22 @@ pub enum DomainChange {
     DropDefault,
     SetNotNull,
     DropNotNull,
-    AddCheck { name: String, check: crate::model::DomainCheck },
-    DropCheck { name: String, check: crate::model::DomainCheck },
-    ValidateCheck { name: String },
+    AddCheck {
+        name: String,
+        check: crate::model::DomainCheck,
+    },
+    DropCheck {
+        name: String,
+        check: crate::model::DomainCheck,
+    },
+    ValidateCheck {
+        name: String,
+    },
+    /// `COMMENT ON CONSTRAINT name ON DOMAIN ...` (`None`: removed).
+    CommentCheck {
+        name: String,
+        comment: Option<String>,
+    },
 }
 
 impl Change {
@@ -446,6 +459,11 @@ impl Change {
                 format!("add value '{value}' to enum {name}")
             }
             Change::RecreateType { to, .. } => format!("recreate {} {}", type_word(to), to.name),
+            Change::AlterDomain { name, change: DomainChange::CommentCheck { name: c, comment } } => format!(
+                "{} comment on constraint {} of domain {name}",
+                if comment.is_some() { "set" } else { "remove" },
+                q(c)
+            ),
             Change::AlterDomain { name, .. } => format!("alter domain {name}"),
             Change::AddAttribute { name, attribute } => {
                 format!("add attribute {} to type {name}", q(&attribute.name))

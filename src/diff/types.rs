@@ -46,6 +46,7 @@ impl Cx<'_> {
                     let mut created = t.clone();
                     created.comment = None;
                     self.push(Change::CreateType(created));
+                    self.domain_check_comments(t);
                     self.new_owner(obj.clone(), &t.owner);
                     self.comment(obj.clone(), &None, &t.comment);
                     self.privileges(obj, AclKind::Type, None, &t.acl, (None, t.owner.as_deref()));
@@ -113,8 +114,22 @@ impl Cx<'_> {
                             if !o.validated && c.validated {
                                 self.push(d(DomainChange::ValidateCheck { name: cname.clone() }));
                             }
+                            if o.comment != c.comment {
+                                self.push(d(DomainChange::CommentCheck {
+                                    name: cname.clone(),
+                                    comment: c.comment.clone(),
+                                }));
+                            }
                         }
-                        _ => self.push(d(DomainChange::AddCheck { name: cname.clone(), check: c.clone() })),
+                        _ => {
+                            self.push(d(DomainChange::AddCheck { name: cname.clone(), check: c.clone() }));
+                            if c.comment.is_some() {
+                                self.push(d(DomainChange::CommentCheck {
+                                    name: cname.clone(),
+                                    comment: c.comment.clone(),
+                                }));
+                            }
+                        }
                     }
                 }
             }
@@ -153,8 +168,21 @@ impl Cx<'_> {
     /// Rebuild a type and, around it, the dependents that cannot survive the swap: column
     /// defaults, constraints and indexes whose expressions name the type. Columns of the type
     /// are converted by the recreation itself.
+    /// The comments on a new (or re-created) domain's checks.
+    fn domain_check_comments(&mut self, t: &TypeDef) {
+        if let TypeKind::Domain(dom) = &t.kind {
+            for (cname, c) in dom.checks.iter().filter(|(_, c)| c.comment.is_some()) {
+                self.push(Change::AlterDomain {
+                    name: t.name.clone(),
+                    change: DomainChange::CommentCheck { name: cname.clone(), comment: c.comment.clone() },
+                });
+            }
+        }
+    }
+
     fn recreate_type(&mut self, old: &TypeDef, new: &TypeDef) {
         self.push(Change::RecreateType { from: old.clone(), to: new.clone() });
+        self.domain_check_comments(new);
         let ty = ObjectRef::Type(old.name.clone());
         let uses = |refs: &std::collections::BTreeSet<ObjectRef>| refs.contains(&ty);
         for (tname, t) in &self.from.tables {

@@ -270,8 +270,9 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::DropCollation(c) => Action::new(rank(DROP, 18, &c.name))
             .step(st(format!("DROP COLLATION {}", c.name)))
             .remove([ObjectRef::Collation(c.name.clone())], cx),
-        Change::CreateType(t) => Action::new(rank(CREATE, 2, &t.name))
-            .step(st(sql::create_type(t)))
+        Change::CreateType(t) => sql::create_type(t)
+            .into_iter()
+            .fold(Action::new(rank(CREATE, 2, &t.name)), |a, sql| a.step(st(sql)))
             .provide([ObjectRef::Type(t.name.clone())], cx),
         Change::DropType(t) => Action::new(rank(DROP, 18, &t.name))
             .step(gone(
@@ -320,6 +321,12 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 ),
                 DomainChange::ValidateCheck { name: c } => {
                     (format!("VALIDATE CONSTRAINT {}", q(c)), Action::new(rank(ALTER, 3, name)))
+                }
+                DomainChange::CommentCheck { name: c, comment } => {
+                    let text = comment.as_deref().map_or("NULL".to_string(), quote_literal);
+                    return Action::new(rank(DECORATE, 5, name))
+                        .step(st(format!("COMMENT ON CONSTRAINT {} ON DOMAIN {name} IS {text}", q(c))))
+                        .require([ObjectRef::Type(name.clone())]);
                 }
             };
             // A new rule for the domain is checked against every stored value, in every table.
@@ -1408,6 +1415,8 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Function(f) => {
             format!("{} {f}", if cat.functions.get(f).is_some_and(|f| f.procedure) { "PROCEDURE" } else { "FUNCTION" })
         }
+        // An aggregate of no arguments is written `name(*)`.
+        ObjectRef::Aggregate(a) if a.args.is_empty() => format!("AGGREGATE {}(*)", a.name),
         ObjectRef::Aggregate(a) => format!("AGGREGATE {a}"),
         ObjectRef::Collation(c) => format!("COLLATION {c}"),
         ObjectRef::Trigger(t, n) => format!("TRIGGER {} ON {t}", q(n)),
@@ -1426,9 +1435,14 @@ fn recreate_type(from: &crate::model::TypeDef, to: &crate::model::TypeDef, cx: &
     let old_name = temporary_name(&name.name, "old");
     let old = QualifiedName::new(name.schema.clone(), old_name.clone());
     let st = |sql: String| Step::new(sql, summary.to_string());
-    let mut a = Action::new(rank(ALTER, 2, name))
-        .step(st(format!("ALTER {} {name} RENAME TO {}", from.kind.keyword(), q(&old_name))))
-        .step(st(sql::create_type(to)));
+    let mut a = Action::new(rank(ALTER, 2, name)).step(st(format!(
+        "ALTER {} {name} RENAME TO {}",
+        from.kind.keyword(),
+        q(&old_name)
+    )));
+    for sql in sql::create_type(to) {
+        a = a.step(st(sql));
+    }
     let mut lost = Vec::new();
     if let (TypeKind::Enum { labels: a_labels }, TypeKind::Enum { labels: b_labels }) = (&from.kind, &to.kind) {
         lost = a_labels.iter().filter(|l| !b_labels.contains(l)).cloned().collect();

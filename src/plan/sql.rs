@@ -106,7 +106,20 @@ pub fn alter_sequence_clauses(from: &SequenceOptions, to: &SequenceOptions) -> V
     out
 }
 
-pub fn create_type(t: &TypeDef) -> String {
+/// The statements that create a type: one, and for a domain with a check that is not
+/// validated, an `ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID` for each (CREATE DOMAIN has no
+/// NOT VALID form).
+pub fn create_type(t: &TypeDef) -> Vec<String> {
+    let mut out = vec![create_type_statement(t)];
+    if let TypeKind::Domain(d) = &t.kind {
+        for (name, c) in d.checks.iter().filter(|(_, c)| !c.validated) {
+            out.push(format!("ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}) NOT VALID", t.name, q(name), c.expr.sql));
+        }
+    }
+    out
+}
+
+fn create_type_statement(t: &TypeDef) -> String {
     match &t.kind {
         TypeKind::Enum { labels } => {
             let labels: Vec<String> = labels.iter().map(|l| quote_literal(l)).collect();
@@ -136,11 +149,8 @@ pub fn create_type(t: &TypeDef) -> String {
             if d.not_null {
                 s.push_str(" NOT NULL");
             }
-            for (name, c) in &d.checks {
+            for (name, c) in d.checks.iter().filter(|(_, c)| c.validated) {
                 s.push_str(&format!(" CONSTRAINT {} CHECK ({})", q(name), c.expr.sql));
-                if !c.validated {
-                    s.push_str(" NOT VALID");
-                }
             }
             s
         }
@@ -363,7 +373,9 @@ pub fn create_index(i: &Index, concurrently: bool) -> String {
 pub fn create_view(v: &crate::model::View, replace: bool) -> String {
     let cols: Vec<String> = v.columns.iter().map(|c| q(&c.name)).collect();
     let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
-    let mut s = format!("CREATE {}{kind} {} ({})", if replace { "OR REPLACE " } else { "" }, v.name, cols.join(", "));
+    // A view of no columns (`SELECT FROM t`) has no column list: `()` is a syntax error.
+    let cols = if cols.is_empty() { String::new() } else { format!(" ({})", cols.join(", ")) };
+    let mut s = format!("CREATE {}{kind} {}{cols}", if replace { "OR REPLACE " } else { "" }, v.name);
     if !v.options.is_empty() {
         s.push_str(&format!(" WITH ({})", options_list(&v.options)));
     }

@@ -36,11 +36,13 @@ pub struct Census {
 
 impl Census {
     /// Every object the database holds that the model does not: each by description, with
-    /// why (a kind not modeled yet, or a count that does not add up).
+    /// why (a kind not modeled yet, or a count that does not add up). Not the [`Census::not_compared`]
+    /// ones.
     pub fn left_out(&self) -> Vec<String> {
         let mut out = Vec::new();
         for r in &self.rows {
             match r.modeled {
+                None if NOT_COMPARED.contains(&r.catalog.as_str()) => {}
                 None => out.extend(r.unmodeled.iter().map(|d| format!("{d}: tidemark does not model {} yet", r.what))),
                 Some(m) if m != r.in_database && !r.excused => out.push(format!(
                     "{} ({}): the database holds {}, tidemark read {m} (a tidemark bug; please report it)",
@@ -50,6 +52,16 @@ impl Census {
             }
         }
         out
+    }
+
+    /// What a run names in a warning and does not compare: settings of the database (by name,
+    /// never value) and subscriptions.
+    pub fn not_compared(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter(|r| r.modeled.is_none() && NOT_COMPARED.contains(&r.catalog.as_str()))
+            .flat_map(|r| r.unmodeled.iter().map(move |d| format!("{d}: {} are not compared", r.what)))
+            .collect()
     }
 
     /// The census as a table, one line per row.
@@ -62,6 +74,12 @@ impl Census {
         s
     }
 }
+
+/// Catalogs of what a run names in a warning but does not compare, and does not count as left
+/// out: a database's own settings (`ALTER DATABASE ... SET`, `ALTER ROLE ... IN DATABASE ...
+/// SET`: not modeled yet, and often set by whoever provisions the database rather than by the
+/// schema), and subscriptions (connections to another server: outside a schema diff).
+const NOT_COMPARED: &[&str] = &["pg_db_role_setting", "pg_subscription"];
 
 /// What the model holds of one census kind; `None` for a kind it does not model.
 fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {

@@ -81,6 +81,8 @@ pub struct Introspected {
 pub struct LeftOut {
     pub unreadable: Vec<Unreadable>,
     pub not_modeled: Vec<String>,
+    /// Named in a warning, not compared, not an error (the database's settings, ...).
+    pub not_compared: Vec<String>,
 }
 
 impl LeftOut {
@@ -96,12 +98,19 @@ impl LeftOut {
         self.not_modeled.extend(other.not_modeled.iter().cloned());
         self.not_modeled.sort();
         self.not_modeled.dedup();
+        self.not_compared.extend(other.not_compared.iter().cloned());
+        self.not_compared.sort();
+        self.not_compared.dedup();
     }
 }
 
 impl Introspected {
     pub fn left_out(&self) -> LeftOut {
-        LeftOut { unreadable: self.unreadable.clone(), not_modeled: self.census.left_out() }
+        LeftOut {
+            unreadable: self.unreadable.clone(),
+            not_modeled: self.census.left_out(),
+            not_compared: self.census.not_compared(),
+        }
     }
 
     /// The catalog, or an error naming every object that could not be read or is not modeled.

@@ -65,16 +65,21 @@ impl Interpreter {
             let Some(N::RoleSpec(r)) = g.node.as_ref() else {
                 continue;
             };
+            // Files that do not state owners are run by the role that owns what they create,
+            // so CURRENT_ROLE (CURRENT_USER) is the owner: what `inspect` writes for the
+            // owner's own privileges when it leaves owners out.
+            if [pb::RoleSpecType::RolespecCurrentRole as i32, pb::RoleSpecType::RolespecCurrentUser as i32]
+                .contains(&r.roletype)
+            {
+                grantees.push(Grantee::Owner);
+                continue;
+            }
             match self.role_name(r) {
                 Some(p) if p == "public" && r.roletype == pb::RoleSpecType::RolespecPublic as i32 => {
                     grantees.push(Grantee::Public)
                 }
                 Some(name) => grantees.push(Grantee::Role(name)),
-                None => {
-                    return Err(
-                        "GRANT to CURRENT_USER / SESSION_USER depends on who runs the files; name the role".into()
-                    )
-                }
+                None => return Err("GRANT to SESSION_USER depends on who runs the files; name the role".into()),
             }
         }
         Ok(grantees)
