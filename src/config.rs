@@ -11,6 +11,7 @@
 //! search_path = ["$user", "public"]
 //! include_schemas = []             # empty: every schema
 //! exclude_schemas = ["audit"]
+//! exclude = ["public.tmp_*", "pg_cron"]  # objects managed elsewhere: schema.name, * and ?
 //! postgres = 17                    # the major version the files run on (14 to 18; default 17)
 //!
 //! [renames]                        # old name = new name
@@ -34,6 +35,8 @@ pub struct Config {
     pub search_path: Vec<String>,
     pub include_schemas: Vec<String>,
     pub exclude_schemas: Vec<String>,
+    /// Objects managed elsewhere (`model::Exclusions` patterns).
+    pub exclude: Vec<String>,
     /// Declared renames: `schema.table` → new table name, `schema.table.column` → new column
     /// name.
     pub renames: BTreeMap<String, String>,
@@ -54,6 +57,7 @@ impl Default for Config {
             search_path: vec!["$user".into(), "public".into()],
             include_schemas: Vec::new(),
             exclude_schemas: Vec::new(),
+            exclude: Vec::new(),
             renames: BTreeMap::new(),
             postgres: crate::model::DEFAULT_POSTGRES,
             postgres_stated: false,
@@ -140,6 +144,7 @@ struct RawConfig {
     search_path: Option<Vec<String>>,
     include_schemas: Option<Vec<String>>,
     exclude_schemas: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
     renames: Option<BTreeMap<String, String>>,
     postgres: Option<u32>,
 }
@@ -199,6 +204,7 @@ impl Config {
         }
         c.include_schemas = raw.include_schemas.unwrap_or_default();
         c.exclude_schemas = raw.exclude_schemas.unwrap_or_default();
+        c.exclude = raw.exclude.unwrap_or_default();
         c.renames = raw.renames.unwrap_or_default();
         if let Some(v) = raw.postgres {
             let supported = crate::source::introspect::version::OLDEST..=crate::source::introspect::version::NEWEST;

@@ -1594,6 +1594,19 @@ fn unmodeled_objects_named(env: &Env) -> R {
     line("pg_class", "tables", 2, "2")?;
     line("pg_rewrite", "rules", 1, "-")?;
     line("pg_publication", "publications", 1, "-")?;
+
+    // Left out on purpose: `exclude` (patterns match `schema.name`, or the identity the server
+    // gives, such as `rule on schema.table`), in tidemark.toml and as --exclude.
+    let excluded =
+        p.run(&["diff", "--from", &url, "--to", SCHEMA_FILE, "--exit-code", "--exclude", "everything"]).expect(2)?;
+    ensure!(!excluded.err.contains("publication everything"), "{}", excluded.shown());
+    p.write("tidemark.toml", "exclude = [\"everything\", \"log_events on public.*\", \"public.events_log\"]\n");
+    let check = p.run(&["check", "--db", &url]).expect(1)?;
+    ensure!(
+        !check.err.contains("does not model") && check.err.contains("1 object(s) excluded by `exclude` patterns"),
+        "nothing left out but the excluded table, which the schema files hold too:\n{}",
+        check.shown()
+    );
     Ok(())
 }
 

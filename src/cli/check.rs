@@ -87,6 +87,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<
             err,
         )?);
     }
+    super::report_excluded(project.excluded.get(), err)?;
     progress.clear();
     let report = Report::new(sections);
     let text = match args.format {
@@ -211,7 +212,7 @@ fn database_section(
     let shown_url = crate::source::connstr::redact(url);
     progress.set("reading the migration history");
     let status = crate::runner::status_blocking(url, dir)?;
-    *left_out = read.left_out();
+    *left_out = read.left_out(&project.exclusions());
     let mut live = project.scoped(read.catalog, dir.layout);
     let mut findings = Vec::new();
     let applied: Vec<usize> = dir

@@ -34,6 +34,10 @@ pub struct DiffArgs {
     /// in --to files).
     #[arg(long = "rename", value_name = "OLD=NEW")]
     pub renames: Vec<String>,
+    /// Leave objects matching this pattern out (repeatable): `schema.name` with `*` and `?`
+    /// (`audit.*`, `public.tmp_*`), or a name outside schemas (an extension, a publication).
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<String>,
     /// The PostgreSQL major version SQL files are parsed for (14 to 18; default: the version of
     /// the database on the other side, else 17).
     #[arg(long, value_parser = clap::value_parser!(u32).range(14..=18))]
@@ -68,18 +72,19 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     if let Some(v) = args.postgres {
         options.postgres = v;
     }
+    let exclude = crate::model::Exclusions::new(args.exclude.iter().cloned());
     let mut progress = crate::progress::Progress::stderr();
     let (from_source, to_source) = (Source::parse_arg(&args.from), Source::parse_arg(&args.to));
     // A database is read first: files compared with it are parsed for its server's version
     // (unless --postgres says otherwise).
     let (from, to) = if matches!(to_source, Source::Database(_)) && !matches!(from_source, Source::Database(_)) {
-        let to = load_with(&to_source, &options, &mut |m| progress.set(m))?;
+        let to = load_with(&to_source, &options, &exclude, &mut |m| progress.set(m))?;
         let options = for_server(&options, &to, args.postgres);
-        (load_with(&from_source, &options, &mut |m| progress.set(m))?, to)
+        (load_with(&from_source, &options, &exclude, &mut |m| progress.set(m))?, to)
     } else {
-        let from = load_with(&from_source, &options, &mut |m| progress.set(m))?;
+        let from = load_with(&from_source, &options, &exclude, &mut |m| progress.set(m))?;
         let options = for_server(&options, &from, args.postgres);
-        let to = load_with(&to_source, &options, &mut |m| progress.set(m))?;
+        let to = load_with(&to_source, &options, &exclude, &mut |m| progress.set(m))?;
         (from, to)
     };
     progress.clear();
@@ -96,7 +101,9 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
             .push(DeclaredRename::parse(old, new, "--rename").map_err(|e| CliError::Usage(format!("--rename {e}")))?);
     }
     let (mut from, mut to) = (from.catalog.without_runner_tables(false), to.catalog.without_runner_tables(false));
+    let excluded = exclude.apply(&mut from).max(exclude.apply(&mut to));
     super::set_aside(&left_out, &mut [&mut from, &mut to], err)?;
+    super::report_excluded(excluded, err)?;
     let diff_options = DiffOptions { ignore_owners: args.ignore_owners };
     let planned = crate::rename::plan(&from, &to, &declared, &diff_options, &args.plan.options())?;
     print_diagnostics(err, &planned.diagnostics)?;

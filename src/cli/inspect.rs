@@ -28,6 +28,10 @@ pub struct InspectArgs {
     /// ones tidemark models.
     #[arg(long)]
     pub census: bool,
+    /// Leave objects matching this pattern out (repeatable): `schema.name` with `*` and `?`,
+    /// or a name outside schemas.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<String>,
     /// Leave these schemas out (repeatable).
     #[arg(long = "exclude-schema")]
     pub exclude_schemas: Vec<String>,
@@ -38,13 +42,16 @@ pub fn run(args: InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     let read = crate::source::introspect::read_blocking_with(&args.db, &mut |m| progress.set(m))
         .map_err(crate::source::SourceError::from)?;
     let server = read.version;
-    let left_out = read.left_out();
+    let exclude = crate::model::Exclusions::new(args.exclude.iter().cloned());
+    let left_out = read.left_out(&exclude);
     let census = read.census.clone();
     let mut live = read.catalog.without_runner_tables(false);
     live.retain_schemas(|s| !args.exclude_schemas.iter().any(|x| x == s));
+    let excluded = exclude.apply(&mut live);
     // What could not be read is not in the files: say so, and end with exit status 2.
     progress.clear();
     super::set_aside(&left_out, &mut [&mut live], err)?;
+    super::report_excluded(excluded, err)?;
     progress.set("writing the files");
     let written = files(&live, &InspectOptions { owners: args.owners })?;
     if args.out.is_dir() {

@@ -75,6 +75,10 @@ pub struct ProjectArgs {
     /// 17, or `postgres` in tidemark.toml).
     #[arg(long, value_parser = clap::value_parser!(u32).range(14..=18))]
     pub postgres: Option<u32>,
+    /// Leave objects matching this pattern out (repeatable; adds to `exclude` in
+    /// tidemark.toml): `schema.name` with `*` and `?`, or a name outside schemas.
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    pub exclude: Vec<String>,
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {
@@ -158,6 +162,14 @@ impl Outcome {
             Outcome::Incomplete
         }
     }
+}
+
+/// How many objects `exclude` left out, said so no one wonders where they went.
+pub(crate) fn report_excluded(count: usize, err: &mut dyn Write) -> std::io::Result<()> {
+    if count > 0 {
+        writeln!(err, "note: {count} object(s) excluded by `exclude` patterns, not compared")?;
+    }
+    Ok(())
 }
 
 /// What a database holds that this run leaves out: objects tidemark could not read are taken

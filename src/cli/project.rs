@@ -13,6 +13,8 @@ use std::io::Write;
 pub struct Project {
     pub config: Config,
     pub ignore_owners: bool,
+    /// The most objects `exclude` took out of one catalog, for the note that says so.
+    pub excluded: std::cell::Cell<usize>,
 }
 
 impl Project {
@@ -36,11 +38,12 @@ impl Project {
         if !args.exclude_schemas.is_empty() {
             config.exclude_schemas = args.exclude_schemas.clone();
         }
+        config.exclude.extend(args.exclude.iter().cloned());
         if let Some(v) = args.postgres {
             config.postgres = v;
             config.postgres_stated = true;
         }
-        Ok(Project { config, ignore_owners: args.ignore_owners })
+        Ok(Project { config, ignore_owners: args.ignore_owners, excluded: Default::default() })
     }
 
     /// Files compared with a database run on its server: read them for its version, unless
@@ -77,11 +80,19 @@ impl Project {
         }
     }
 
-    /// The schemas compared (include/exclude), without migration runners' tables.
+    /// The schemas compared (include/exclude), without migration runners' tables and what
+    /// `exclude` names.
     pub fn scoped(&self, catalog: Catalog, layout: migrations::Layout) -> Catalog {
         let mut c = catalog.without_runner_tables(layout == migrations::Layout::GolangMigrate);
         c.retain_schemas(|s| self.config.compares_schema(s));
+        let n = self.exclusions().apply(&mut c);
+        self.excluded.set(self.excluded.get().max(n));
         c
+    }
+
+    /// The `exclude` patterns (tidemark.toml and --exclude).
+    pub fn exclusions(&self) -> crate::model::Exclusions {
+        crate::model::Exclusions::new(self.config.exclude.iter().cloned())
     }
 
     /// The desired state: the schema files, in order.

@@ -8,6 +8,7 @@
 mod collation;
 mod deps;
 mod derived;
+mod exclude;
 mod expr;
 mod index;
 mod names;
@@ -27,6 +28,7 @@ pub use collation::Collation;
 pub(crate) use deps::KNOWN_EXTENSION_DICTIONARIES;
 pub use deps::{extension_providing_type, sorted_columns, DepKind, Dependency, UniqueKey, KNOWN_EXTENSION_REQUIRES};
 pub use derived::Derived;
+pub use exclude::Exclusions;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};
 pub use names::{comment_safe, quote_ident, quote_literal, sql_comment, QualifiedName};

@@ -122,13 +122,15 @@ pub fn load_sql(path: &Path, options: &ParseOptions) -> Result<Loaded, SourceErr
 
 /// Load a catalog from any source.
 pub fn load(source: &Source, options: &ParseOptions) -> Result<Loaded, SourceError> {
-    load_with(source, options, &mut |_| {})
+    load_with(source, options, &crate::model::Exclusions::default(), &mut |_| {})
 }
 
-/// [`load`], telling `progress` what it is doing.
+/// [`load`], telling `progress` what it is doing; what `exclude` names is left out of what the
+/// database's reading reports as left out (the command removes it from the catalogs).
 pub fn load_with(
     source: &Source,
     options: &ParseOptions,
+    exclude: &crate::model::Exclusions,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Loaded, SourceError> {
     match source {
@@ -139,7 +141,7 @@ pub fn load_with(
         Source::Database(url) => {
             let read = introspect::read_blocking_with(url, progress)?;
             Ok(Loaded {
-                left_out: read.left_out(),
+                left_out: read.left_out(exclude),
                 catalog: read.catalog,
                 diagnostics: Vec::new(),
                 renames: Vec::new(),

@@ -9,7 +9,7 @@
 //! other objects, or nothing a schema diff covers"; a test over each server version keeps that
 //! list complete, so a catalog a new release adds is a decision, not a blind spot.
 
-use crate::model::{Catalog, ObjectRef, TypeKind, Unreadable};
+use crate::model::{Catalog, Exclusions, ObjectRef, TypeKind, Unreadable};
 use serde::Serialize;
 
 /// One line of the census: a kind of object, in one catalog.
@@ -22,8 +22,9 @@ pub struct CensusRow {
     pub in_database: i64,
     /// How many the model holds; `None` for a kind tidemark does not model yet.
     pub modeled: Option<i64>,
-    /// Each object of a kind not modeled, as the server describes it.
-    pub unmodeled: Vec<String>,
+    /// Each object of a kind not modeled: as the server describes it, and its identity
+    /// (`schema.name`, what `exclude` patterns match).
+    pub unmodeled: Vec<(String, String)>,
     /// Not compared: objects of this kind could not be read (they are named already).
     pub excused: bool,
 }
@@ -38,12 +39,17 @@ impl Census {
     /// Every object the database holds that the model does not: each by description, with
     /// why (a kind not modeled yet, or a count that does not add up). Not the [`Census::not_compared`]
     /// ones.
-    pub fn left_out(&self) -> Vec<String> {
+    pub fn left_out(&self, exclude: &Exclusions) -> Vec<String> {
         let mut out = Vec::new();
         for r in &self.rows {
             match r.modeled {
                 None if NOT_COMPARED.contains(&r.catalog.as_str()) => {}
-                None => out.extend(r.unmodeled.iter().map(|d| format!("{d}: tidemark does not model {} yet", r.what))),
+                None => out.extend(
+                    r.unmodeled
+                        .iter()
+                        .filter(|(_, identity)| !exclude.text(identity))
+                        .map(|(d, _)| format!("{d}: tidemark does not model {} yet", r.what)),
+                ),
                 Some(m) if m != r.in_database && !r.excused => out.push(format!(
                     "{} ({}): the database holds {}, tidemark read {m} (a tidemark bug; please report it)",
                     r.what, r.catalog, r.in_database
@@ -56,11 +62,16 @@ impl Census {
 
     /// What a run names in a warning and does not compare: settings of the database (by name,
     /// never value) and subscriptions.
-    pub fn not_compared(&self) -> Vec<String> {
+    pub fn not_compared(&self, exclude: &Exclusions) -> Vec<String> {
         self.rows
             .iter()
             .filter(|r| r.modeled.is_none() && NOT_COMPARED.contains(&r.catalog.as_str()))
-            .flat_map(|r| r.unmodeled.iter().map(move |d| format!("{d}: {} are not compared", r.what)))
+            .flat_map(|r| {
+                r.unmodeled
+                    .iter()
+                    .filter(|(_, identity)| !exclude.text(identity))
+                    .map(move |(d, _)| format!("{d}: {} are not compared", r.what))
+            })
             .collect()
     }
 
@@ -143,10 +154,14 @@ fn kinds_of(object: &ObjectRef) -> &'static [&'static str] {
     }
 }
 
+/// A row of `census.sql`: catalog, what, modeled, count, and (description, identity) of each
+/// object of a kind not modeled.
+pub type CountedRow = (String, String, bool, i64, Vec<(String, String)>);
+
 /// The census of a database, from `census.sql`'s rows `(catalog, what, modeled, count,
 /// objects)` and the catalog read from it. A kind with unreadable objects is not compared
 /// (they are named already).
-pub fn census(rows: Vec<(String, String, bool, i64, Vec<String>)>, cat: &Catalog, unreadable: &[Unreadable]) -> Census {
+pub fn census(rows: Vec<CountedRow>, cat: &Catalog, unreadable: &[Unreadable]) -> Census {
     let rows = rows
         .into_iter()
         .map(|(catalog, what, modeled, in_database, objects)| {

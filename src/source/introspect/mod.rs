@@ -105,17 +105,18 @@ impl LeftOut {
 }
 
 impl Introspected {
-    pub fn left_out(&self) -> LeftOut {
+    /// What the run leaves out, but for what `exclude` leaves out on purpose.
+    pub fn left_out(&self, exclude: &crate::model::Exclusions) -> LeftOut {
         LeftOut {
-            unreadable: self.unreadable.clone(),
-            not_modeled: self.census.left_out(),
-            not_compared: self.census.not_compared(),
+            unreadable: self.unreadable.iter().filter(|u| !excluded(&u.object, exclude)).cloned().collect(),
+            not_modeled: self.census.left_out(exclude),
+            not_compared: self.census.not_compared(exclude),
         }
     }
 
     /// The catalog, or an error naming every object that could not be read or is not modeled.
     pub fn complete(self) -> Result<Catalog, IntrospectError> {
-        let left_out = self.census.left_out();
+        let left_out = self.census.left_out(&crate::model::Exclusions::default());
         if !self.unreadable.is_empty() {
             Err(IntrospectError::Unreadable(self.unreadable))
         } else if !left_out.is_empty() {
@@ -279,10 +280,43 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
     let rows = queries
         .census
         .iter()
-        .map(|r| (r.get("catalog"), r.get("what"), r.get("modeled"), r.get("count"), r.get("objects")))
+        .map(|r| {
+            let objects: Vec<String> = r.get("objects");
+            let identities: Vec<String> = r.get("identities");
+            (
+                r.get("catalog"),
+                r.get("what"),
+                r.get("modeled"),
+                r.get("count"),
+                objects.into_iter().zip(identities).collect(),
+            )
+        })
         .collect();
     let census = census::census(rows, &catalog, &unreadable);
     Ok(Introspected { catalog, unreadable, census, version })
+}
+
+/// Whether `exclude` names an object (a member by its table).
+fn excluded(object: &ObjectRef, exclude: &crate::model::Exclusions) -> bool {
+    match object {
+        ObjectRef::Schema(s) => exclude.text(&format!("{s}.*")),
+        ObjectRef::Extension(n) | ObjectRef::EventTrigger(n) => exclude.text(n),
+        ObjectRef::Type(n)
+        | ObjectRef::Collation(n)
+        | ObjectRef::Sequence(n)
+        | ObjectRef::Table(n)
+        | ObjectRef::Index(n)
+        | ObjectRef::View(n)
+        | ObjectRef::Statistics(n)
+        | ObjectRef::TextSearchConfig(n) => exclude.qualified(n),
+        ObjectRef::Column(t, _)
+        | ObjectRef::ColumnDefault(t, _)
+        | ObjectRef::Constraint(t, _)
+        | ObjectRef::Trigger(t, _)
+        | ObjectRef::Policy(t, _) => exclude.qualified(t),
+        ObjectRef::Function(r) | ObjectRef::Aggregate(r) => exclude.qualified(&r.name),
+        ObjectRef::DefaultPrivileges(_) => false,
+    }
 }
 
 /// What could not be read, collected while the catalog is built.

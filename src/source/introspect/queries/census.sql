@@ -2,7 +2,8 @@
 -- with the same scope the other queries read (system schemas, temporary schemas and extension
 -- members left out; objects of catalogs that also hold the system's own, by oid >= 16384, the
 -- first oid a user object gets). `modeled` says whether tidemark reads that kind; for a kind it
--- does not, `objects` names each one as the server describes it.
+-- does not, `objects` names each one as the server describes it, and `identities` gives its
+-- identity (`schema.name`, as pg_identify_object prints it: what `exclude` patterns match).
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 ), user_ns AS (
@@ -132,11 +133,13 @@ WITH ext AS (
 ), described AS (
   SELECT catalog, what, modeled,
          coalesce(pg_describe_object(classid, objid, 0), catalog || ' ' || objid::text)
-         || coalesce(': ' || detail, '') AS description
+         || coalesce(': ' || detail, '') AS description,
+         coalesce((pg_identify_object(classid, objid, 0)).identity, '') AS identity
   FROM objects
 )
 SELECT catalog, what, modeled, count(*)::bigint AS count,
-       CASE WHEN modeled THEN '{}'::text[] ELSE array_agg(description ORDER BY description) END AS objects
+       CASE WHEN modeled THEN '{}'::text[] ELSE array_agg(description ORDER BY description) END AS objects,
+       CASE WHEN modeled THEN '{}'::text[] ELSE array_agg(identity ORDER BY description) END AS identities
 FROM described
 GROUP BY catalog, what, modeled
 ORDER BY catalog, what
