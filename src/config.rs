@@ -14,6 +14,9 @@
 //! exclude = ["public.tmp_*", "pg_cron"]  # objects managed elsewhere: schema.name, * and ?
 //! postgres = 17                    # the major version the files run on (14 to 18; default 17)
 //!
+//! [vars]                           # psql variables the files use (:name, :'name', :"name")
+//! app_role = "app"
+//!
 //! [renames]                        # old name = new name
 //! "public.users.name" = "full_name"
 //! ```
@@ -37,6 +40,8 @@ pub struct Config {
     pub exclude_schemas: Vec<String>,
     /// Objects managed elsewhere (`model::Exclusions` patterns).
     pub exclude: Vec<String>,
+    /// psql variables for the files (`[vars]`).
+    pub vars: BTreeMap<String, String>,
     /// Declared renames: `schema.table` → new table name, `schema.table.column` → new column
     /// name.
     pub renames: BTreeMap<String, String>,
@@ -58,6 +63,7 @@ impl Default for Config {
             include_schemas: Vec::new(),
             exclude_schemas: Vec::new(),
             exclude: Vec::new(),
+            vars: BTreeMap::new(),
             renames: BTreeMap::new(),
             postgres: crate::model::DEFAULT_POSTGRES,
             postgres_stated: false,
@@ -145,6 +151,7 @@ struct RawConfig {
     include_schemas: Option<Vec<String>>,
     exclude_schemas: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
+    vars: Option<BTreeMap<String, String>>,
     renames: Option<BTreeMap<String, String>>,
     postgres: Option<u32>,
 }
@@ -205,6 +212,7 @@ impl Config {
         c.include_schemas = raw.include_schemas.unwrap_or_default();
         c.exclude_schemas = raw.exclude_schemas.unwrap_or_default();
         c.exclude = raw.exclude.unwrap_or_default();
+        c.vars = raw.vars.unwrap_or_default();
         c.renames = raw.renames.unwrap_or_default();
         if let Some(v) = raw.postgres {
             let supported = crate::source::introspect::version::OLDEST..=crate::source::introspect::version::NEWEST;

@@ -390,3 +390,38 @@ fn names_reach_the_terminal_as_text_not_as_escape_sequences() {
     assert!(err.contains("x\\x1b[2Jy"), "the name is shown escaped: {err:?}");
     assert!(!err.contains('\u{1b}'), "no raw escape reaches stderr: {err:?}");
 }
+
+#[test]
+fn psql_variables_come_from_var_and_set() {
+    let dir = scratch("vars");
+    let file = dir.join("vars.sql");
+    write(
+        &file,
+        "\\set suffix '_log'\nCREATE SCHEMA :\"app_schema\";\nCREATE TABLE :\"app_schema\".events (kind text DEFAULT :'kind');\n\
+         CREATE TABLE :\"app_schema\".events:suffix (id int);\nSELECT 1::int;\n",
+    );
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_tidemark"))
+            .args(["diff", "--from", "tests/cli/empty.sql", "--to"])
+            .arg(&file)
+            .args(extra)
+            .current_dir(root())
+            .output()
+            .expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["--var", "app_schema=My App", "--var", "kind=it's"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("CREATE SCHEMA \"My App\""), "{out}");
+    assert!(out.contains("DEFAULT 'it''s'"), "{out}");
+    assert!(out.contains("\"My App\".events_log"), "{out}");
+    // An unset variable is an error naming it, at its statement.
+    let (code, _, err) = run(&["--var", "app_schema=app"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("vars.sql:3:1: error: psql variable kind is not set: pass --var kind=VALUE"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -38,6 +38,9 @@ pub struct DiffArgs {
     /// (`audit.*`, `public.tmp_*`), or a name outside schemas (an extension, a publication).
     #[arg(long = "exclude", value_name = "PATTERN")]
     pub exclude: Vec<String>,
+    /// A psql variable the files use, `NAME=VALUE` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
     /// The PostgreSQL major version SQL files are parsed for (14 to 18; default: the version of
     /// the database on the other side, else 17).
     #[arg(long, value_parser = clap::value_parser!(u32).range(14..=18))]
@@ -71,6 +74,10 @@ pub fn run(args: DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     let mut options = ParseOptions::new(args.search_path.clone());
     if let Some(v) = args.postgres {
         options.postgres = v;
+    }
+    for v in &args.vars {
+        let (name, value) = super::parse_var(v)?;
+        options.vars.insert(name, value);
     }
     let exclude = crate::model::Exclusions::new(args.exclude.iter().cloned());
     let mut progress = crate::progress::Progress::stderr();

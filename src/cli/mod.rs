@@ -79,6 +79,17 @@ pub struct ProjectArgs {
     /// tidemark.toml): `schema.name` with `*` and `?`, or a name outside schemas.
     #[arg(long = "exclude", value_name = "PATTERN")]
     pub exclude: Vec<String>,
+    /// A psql variable the files use, `NAME=VALUE` (repeatable; adds to `[vars]`).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+}
+
+/// `--var NAME=VALUE`.
+pub(crate) fn parse_var(arg: &str) -> Result<(String, String), CliError> {
+    match arg.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(CliError::Usage("--var takes NAME=VALUE".into())),
+    }
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {

@@ -39,6 +39,10 @@ impl Project {
             config.exclude_schemas = args.exclude_schemas.clone();
         }
         config.exclude.extend(args.exclude.iter().cloned());
+        for v in &args.vars {
+            let (name, value) = super::parse_var(v)?;
+            config.vars.insert(name, value);
+        }
         if let Some(v) = args.postgres {
             config.postgres = v;
             config.postgres_stated = true;
@@ -77,6 +81,7 @@ impl Project {
             search_path: self.config.search_path.clone(),
             include_roots: roots,
             postgres: self.config.postgres,
+            vars: self.config.vars.clone(),
         }
     }
 

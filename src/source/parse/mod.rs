@@ -42,11 +42,19 @@ pub struct ParseOptions {
     /// The PostgreSQL major version the files run on: what a new database holds before them
     /// (`Catalog::template_for`).
     pub postgres: u32,
+    /// psql variables the files use (`:name`, `:'name'`, `:"name"`), from `--var NAME=VALUE`
+    /// and `[vars]`; a file's `\set` adds to them for the rest of its session.
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 impl ParseOptions {
     pub fn new(search_path: Vec<String>) -> Self {
-        ParseOptions { search_path, include_roots: Vec::new(), postgres: crate::model::DEFAULT_POSTGRES }
+        ParseOptions {
+            search_path,
+            include_roots: Vec::new(),
+            postgres: crate::model::DEFAULT_POSTGRES,
+            vars: Default::default(),
+        }
     }
 
     /// The catalog of a new database, before any file runs.

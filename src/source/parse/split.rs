@@ -371,3 +371,103 @@ mod tests {
         assert_eq!(split("\u{feff}\\set x 1\nselect 1"), vec!["meta:\\set x 1", "sql:select 1"]);
     }
 }
+
+/// psql's variable interpolation in a statement, outside quotes, dollar quotes and comments:
+/// `:name` becomes the value as it is, `:'name'` a string literal of it, `:"name"` a quoted
+/// identifier of it (`::` is a cast). psql leaves a variable it does not know as written; here
+/// a name that starts with a letter or underscore and is not set is an error naming it (a
+/// schema file that needs a value must be given it: `--var NAME=VALUE` or `[vars]`), while
+/// `:1` (an array slice `a[1:2]`) is left alone.
+pub fn substitute_variables<'a>(
+    text: &'a str,
+    vars: &std::collections::BTreeMap<String, String>,
+    scs: bool,
+) -> Result<std::borrow::Cow<'a, str>, String> {
+    if !text.contains(':') {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    let var_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    while i < b.len() {
+        match b[i] {
+            b'-' if b[i..].starts_with(b"--") => i = text[i..].find('\n').map_or(b.len(), |k| i + k),
+            b'/' if b[i..].starts_with(b"/*") => i = skip_block_comment(b, i),
+            b'\'' => {
+                let escapes = !scs || (i > 0 && matches!(b[i - 1], b'E' | b'e') && !is_ident_byte(b, i, 2));
+                i = skip_quoted(b, i, b'\'', escapes);
+            }
+            b'"' => i = skip_quoted(b, i, b'"', false),
+            b'$' => match dollar_tag(text, i) {
+                Some(tag) => {
+                    let body = i + tag.len();
+                    i = text[body..].find(tag).map_or(b.len(), |k| body + k + tag.len());
+                }
+                None => i += 1,
+            },
+            b':' if b.get(i + 1) == Some(&b':') => i += 2,
+            b':' => {
+                let (quote, name_start) = match b.get(i + 1) {
+                    Some(q @ (b'\'' | b'"')) => (Some(*q), i + 2),
+                    _ => (None, i + 1),
+                };
+                let name_end = name_start + b[name_start..].iter().take_while(|c| var_char(**c)).count();
+                let closed = quote.is_none_or(|q| b.get(name_end) == Some(&q));
+                let name = &text[name_start..name_end];
+                if name.is_empty() || !closed || (quote.is_none() && name.as_bytes()[0].is_ascii_digit()) {
+                    i += 1;
+                    continue;
+                }
+                let value = vars.get(name).ok_or_else(|| {
+                    format!("psql variable {name} is not set: pass --var {name}=VALUE or set it under [vars] in tidemark.toml")
+                })?;
+                out.push_str(&text[copied..i]);
+                match quote {
+                    Some(b'\'') => out.push_str(&crate::model::quote_literal(value)),
+                    Some(_) => out.push_str(&format!("\"{}\"", value.replace('"', "\"\""))),
+                    None => out.push_str(value),
+                }
+                i = name_end + usize::from(quote.is_some());
+                copied = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    out.push_str(&text[copied..]);
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+#[cfg(test)]
+mod variable_tests {
+    use super::substitute_variables;
+
+    #[test]
+    fn psql_variables_are_substituted_outside_quotes() {
+        let vars = [("owner", "app"), ("tbl", "my \"t\""), ("note", "it's")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let s = |t: &str| substitute_variables(t, &vars, true).map(|c| c.into_owned());
+        assert_eq!(s("ALTER TABLE t OWNER TO :owner").unwrap(), "ALTER TABLE t OWNER TO app");
+        assert_eq!(s("CREATE TABLE :\"tbl\" ()").unwrap(), "CREATE TABLE \"my \"\"t\"\"\" ()");
+        assert_eq!(s("COMMENT ON TABLE t IS :'note'").unwrap(), "COMMENT ON TABLE t IS 'it''s'");
+        // Not variables: casts, quoted text, comments, dollar quotes, array slices, :=.
+        for same in [
+            "SELECT 1::int",
+            "SELECT ':owner'",
+            "SELECT 1 -- :owner",
+            "SELECT $$ :owner $$",
+            "SELECT a[1:2] FROM t",
+            "SELECT f(x := 1)",
+            "SELECT \":owner\"",
+        ] {
+            assert_eq!(s(same).unwrap(), same);
+        }
+        let e = s("GRANT SELECT ON t TO :reader").unwrap_err();
+        assert!(e.contains("psql variable reader is not set") && e.contains("--var reader=VALUE"), "{e}");
+    }
+}

@@ -67,6 +67,8 @@ pub struct Session {
     /// An open transaction block: the catalog as it was at `BEGIN` and at each `SAVEPOINT`
     /// since (name, catalog), so `ROLLBACK` and `ROLLBACK TO SAVEPOINT` undo what they undo.
     pub transaction: Vec<(Option<String>, Catalog)>,
+    /// psql variables: the options' and what `\set` gave.
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 impl Session {
@@ -172,6 +174,7 @@ impl Interpreter {
             standard_conforming_strings: true,
             temp_relations: BTreeSet::new(),
             transaction: Vec::new(),
+            vars: self.options.vars.clone(),
         };
         self.include_root = include_root(Path::new(&file.name), &self.options.include_roots);
         self.run_in_session(file, &mut session);
@@ -216,6 +219,15 @@ impl Interpreter {
     }
 
     fn run_statement(&mut self, file: &SqlFile, offset: usize, text: &str, session: &mut Session) {
+        let text = match super::split::substitute_variables(text, &session.vars, session.standard_conforming_strings) {
+            Ok(t) => t.into_owned(),
+            Err(message) => {
+                let d = diagnostic_at(Severity::Error, file, offset, message, Some(text));
+                self.diagnostics.push(d);
+                return;
+            }
+        };
+        let text = text.as_str();
         let tree = match parse_statement(text, session.standard_conforming_strings) {
             Ok(t) => t,
             Err((message, at)) => {
@@ -342,6 +354,14 @@ impl Interpreter {
                         Some(line),
                     )),
                 }
+            }
+            // psql variables, for the statements after.
+            ("\\set", Some(name)) => {
+                let value: Vec<String> = words.map(|w| w.trim_matches('\'').to_string()).collect();
+                session.vars.insert(name, value.concat());
+            }
+            ("\\unset", Some(name)) => {
+                session.vars.remove(&name);
             }
             // Session settings that do not change the schema.
             (
