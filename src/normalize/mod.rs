@@ -3,6 +3,7 @@
 //! so that `diff` can compare with `==`. This module and `source::parse` are the only users of
 //! pg_query types; the model stays plain data.
 
+mod builtin_relations;
 mod builtin_text_search;
 mod builtin_types;
 mod datetime;

@@ -148,11 +148,13 @@ fn qualify(node: &mut Node, scope: &Scope, refs: &mut BTreeSet<ObjectRef>) -> Re
                 return;
             }
             let schema = (!rv.schemaname.is_empty()).then(|| rv.schemaname.clone());
-            match scope.find_queryable(schema.as_deref(), &rv.relname) {
-                Some(qn) => {
+            match scope.find_readable(schema.as_deref(), &rv.relname) {
+                Some((qn, system)) => {
                     rv.schemaname = qn.schema.clone();
                     rv.catalogname.clear();
-                    refs.insert(relation_ref(scope, &qn));
+                    if !system {
+                        refs.insert(relation_ref(scope, &qn));
+                    }
                 }
                 None => error = Some(format!("relation \"{}\" does not exist", rv.relname)),
             }
@@ -670,10 +672,12 @@ fn from_item(
                 Some(cols) => (None, Some(cols.clone())),
                 None => {
                     let schema = (!rv.schemaname.is_empty()).then(|| rv.schemaname.clone());
-                    let qn = scope
-                        .find_queryable(schema.as_deref(), &rv.relname)
+                    let (qn, system) = scope
+                        .find_readable(schema.as_deref(), &rv.relname)
                         .ok_or_else(|| format!("relation \"{}\" does not exist", rv.relname))?;
-                    refs.insert(relation_ref(scope, &qn));
+                    if !system {
+                        refs.insert(relation_ref(scope, &qn));
+                    }
                     let cols = scope.columns_of(&qn);
                     (Some(qn), cols)
                 }

@@ -65,6 +65,26 @@ impl<'a> Scope<'a> {
         })
     }
 
+    /// A table or view a query may read: the catalog's, or one of pg_catalog's or
+    /// information_schema's (`system`: true; pg_catalog is searched first, as Postgres does).
+    pub fn find_readable(&self, schema: Option<&str>, name: &str) -> Option<(QualifiedName, bool)> {
+        let system = |s: &str| {
+            super::builtin_relations::BUILTIN_RELATIONS
+                .binary_search_by(|(bs, bn, _)| (*bs, *bn).cmp(&(s, name)))
+                .is_ok()
+                .then(|| QualifiedName::new(s, name))
+        };
+        match schema {
+            Some(s @ ("pg_catalog" | "information_schema")) => {
+                self.find_queryable(Some(s), name).map(|q| (q, false)).or_else(|| system(s).map(|q| (q, true)))
+            }
+            Some(_) => self.find_queryable(schema, name).map(|q| (q, false)),
+            None => {
+                system("pg_catalog").map(|q| (q, true)).or_else(|| self.find_queryable(None, name).map(|q| (q, false)))
+            }
+        }
+    }
+
     /// A table or view, as a query's FROM names it.
     pub fn find_queryable(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
         self.find(schema, name, |qn| self.catalog.tables.contains_key(qn) || self.catalog.views.contains_key(qn))
@@ -79,7 +99,14 @@ impl<'a> Scope<'a> {
         if let Some(t) = self.catalog.tables.get(relation) {
             return Some(t.columns.iter().map(|c| (c.name.clone(), Some(c.ty.clone()))).collect());
         }
-        self.catalog.views.get(relation).map(|v| v.columns.iter().map(|c| (c.name.clone(), c.ty.0.clone())).collect())
+        if let Some(v) = self.catalog.views.get(relation) {
+            return Some(v.columns.iter().map(|c| (c.name.clone(), c.ty.0.clone())).collect());
+        }
+        // A system relation: its column names (types not modeled).
+        super::builtin_relations::BUILTIN_RELATIONS
+            .binary_search_by(|(s, n, _)| (*s, *n).cmp(&(relation.schema.as_str(), relation.name.as_str())))
+            .ok()
+            .map(|i| super::builtin_relations::BUILTIN_RELATIONS[i].2.iter().map(|c| (c.to_string(), None)).collect())
     }
 
     /// A function or procedure of the catalog by name, preferring one that takes `nargs`

@@ -46,8 +46,8 @@ fn check_acceptance(pg: &Pg, f: &common::Fixture, to_database: bool) -> Result<(
 }
 
 /// A known failure (FIXME beside the fixture) must still fail; when it passes, the FIXME goes.
-fn expect(f: &common::Fixture, result: Result<(), Failed>) -> Result<(), Failed> {
-    match (f.known_failure(), result) {
+fn expect(f: &common::Fixture, check: &str, result: Result<(), Failed>) -> Result<(), Failed> {
+    match (f.known_failure(check), result) {
         (None, r) => r,
         (Some(_), Err(_)) => Ok(()),
         (Some(why), Ok(())) => Err(format!("{} passes now: remove its FIXME ({})", f.name, why.trim()).into()),
@@ -122,15 +122,17 @@ fn main() {
         for (side, file) in [("from", f.source_file()), ("to", f.target_file())] {
             let (pg, f2) = (pg.clone(), f.clone());
             trials.push(
-                Trial::test(format!("parity/{}/{side}", f.name), move || expect(&f2, check_parity(&pg, &file)))
-                    .with_ignored_flag(too_old),
+                Trial::test(format!("parity/{}/{side}", f.name), move || {
+                    expect(&f2, &format!("parity/{side}"), check_parity(&pg, &file))
+                })
+                .with_ignored_flag(too_old),
             );
         }
         for (label, to_database) in [("to_sql", false), ("to_database", true)] {
             let (pg, f2) = (pg.clone(), f.clone());
             trials.push(
                 Trial::test(format!("acceptance/{}/{label}", f.name), move || {
-                    expect(&f2, check_acceptance(&pg, &f2, to_database))
+                    expect(&f2, &format!("acceptance/{label}"), check_acceptance(&pg, &f2, to_database))
                 })
                 .with_ignored_flag(too_old),
             );
