@@ -189,6 +189,8 @@ fn atomic_body(
                 Some(N::List(l)) => l.items.clone(),
                 _ => vec![i.clone()],
             })
+            // `BEGIN ATOMIC END`: no statement (the grammar leaves an empty node).
+            .filter(|s| s.node.is_some())
             .collect(),
         _ => return Err("unrecognized routine body".into()),
     };
