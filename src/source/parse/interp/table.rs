@@ -112,6 +112,7 @@ impl Interpreter {
         table.options.remove("oids");
         let mut pending = Vec::new();
         let mut taken_names = Vec::new();
+        let mut like_indexes = Vec::new();
         for elt in &st.table_elts {
             match elt.node.as_ref() {
                 Some(N::ColumnDef(cd)) => {
@@ -138,12 +139,206 @@ impl Interpreter {
                     table.columns.push(column);
                 }
                 Some(N::Constraint(c)) => pending.push(PendingConstraint { node: (**c).clone() }),
-                Some(N::TableLikeClause(_)) => return Err("CREATE TABLE ... (LIKE ...) is not supported yet".into()),
+                Some(N::TableLikeClause(like)) => {
+                    like_indexes.extend(self.like_clause(like, &mut table, &mut pending, s)?);
+                }
                 _ => return Err("unsupported table element".into()),
             }
         }
         self.add_constraints(&mut table, pending, true, s)?;
-        self.catalog.tables.insert(table.name.clone(), table);
+        let name = table.name.clone();
+        self.catalog.tables.insert(name.clone(), table);
+        self.copy_like_indexes(&name, like_indexes, s)
+    }
+
+    /// `LIKE source [INCLUDING ...]`: the source's columns (names, types, collations, NOT
+    /// NULL) and, as the options say, defaults, generated expressions, identities, storage,
+    /// compression, comments, CHECK constraints (by name) and index constraints (named for the
+    /// new table, through `pending`). Returns the source's plain indexes to copy once the new
+    /// table exists (INCLUDING INDEXES).
+    fn like_clause(
+        &mut self,
+        like: &pb::TableLikeClause,
+        table: &mut Table,
+        pending: &mut Vec<PendingConstraint>,
+        s: &Session,
+    ) -> R<Vec<crate::model::Index>> {
+        // CREATE_TABLE_LIKE_* of the grammar.
+        const COMMENTS: u32 = 1 << 0;
+        const COMPRESSION: u32 = 1 << 1;
+        const CONSTRAINTS: u32 = 1 << 2;
+        const DEFAULTS: u32 = 1 << 3;
+        const GENERATED: u32 = 1 << 4;
+        const IDENTITY: u32 = 1 << 5;
+        const INDEXES: u32 = 1 << 6;
+        const STATISTICS: u32 = 1 << 7;
+        const STORAGE: u32 = 1 << 8;
+        let rv = like.relation.as_ref().ok_or("LIKE without a table")?;
+        let source = self.find_table_rv(s, rv)?;
+        let src = self.catalog.tables[&source].clone();
+        let has = |o: u32| like.options & o != 0;
+        let retarget = |e: &crate::model::Expr, ty: Option<&TypeRef>, this: &Self| -> R<crate::model::Expr> {
+            let cx = ExprContext { scope: this.scope(s), table: Some(&table.name), target: ty };
+            Ok(build::expr_from_text(&e.sql, &cx)?)
+        };
+        for c in &src.columns {
+            if table.column(&c.name).is_some() {
+                return Err(format!("column \"{}\" specified more than once", c.name).into());
+            }
+            let mut col = Column::new(c.name.clone(), c.ty.clone());
+            col.collation = c.collation.clone();
+            col.not_null = c.not_null;
+            if has(DEFAULTS) {
+                col.default = c.default.as_ref().map(|d| retarget(d, Some(&c.ty), self)).transpose()?;
+            }
+            if has(GENERATED) {
+                if let Some(g) = &c.generated {
+                    col.generated = Some(Generated { expr: retarget(&g.expr, Some(&c.ty), self)?, kind: g.kind });
+                }
+            }
+            if has(IDENTITY) {
+                if let Some(id) = &c.identity {
+                    let seq = naming::choose_relation_name(
+                        &self.catalog,
+                        &table.name.schema,
+                        &table.name.name,
+                        Some(&c.name),
+                        "seq",
+                        false,
+                        &[],
+                    );
+                    col.identity =
+                        Some(Identity { sequence: QualifiedName::new(table.name.schema.clone(), seq), ..id.clone() });
+                }
+            }
+            if has(STORAGE) {
+                col.storage = c.storage;
+            }
+            if has(COMPRESSION) {
+                col.compression = c.compression.clone();
+            }
+            if has(COMMENTS) {
+                col.comment = c.comment.clone();
+            }
+            table.columns.push(col);
+        }
+        let constraint = |def: &str| -> R<pb::Constraint> {
+            let tree = pg_query::parse(&format!("CREATE TABLE t ({def})"), 0).map_err(|e| e.to_string())?.protobuf;
+            let Some(N::CreateStmt(cs)) =
+                tree.stmts.first().and_then(|r| r.stmt.as_ref()).and_then(|n| n.node.as_ref())
+            else {
+                return Err("unexpected constraint".into());
+            };
+            match cs.table_elts.first().and_then(|e| e.node.as_ref()) {
+                Some(N::Constraint(c)) => Ok((**c).clone()),
+                _ => Err("unexpected constraint".into()),
+            }
+        };
+        let list = |cols: &[String]| cols.iter().map(|c| crate::model::quote_ident(c)).collect::<Vec<_>>().join(", ");
+        for (name, c) in &src.constraints {
+            match &c.kind {
+                crate::model::ConstraintKind::Check { expr, no_inherit } if has(CONSTRAINTS) => {
+                    let mut node = constraint(&format!(
+                        "CONSTRAINT {} CHECK ({}){}",
+                        crate::model::quote_ident(name),
+                        expr.sql,
+                        if *no_inherit { " NO INHERIT" } else { "" }
+                    ))?;
+                    node.skip_validation = !c.validated;
+                    pending.push(PendingConstraint { node });
+                    if has(COMMENTS) && c.comment.is_some() {
+                        self.report(Severity::Warning, format!("LIKE: the comment on constraint {name} is not copied"));
+                    }
+                }
+                crate::model::ConstraintKind::PrimaryKey(k) | crate::model::ConstraintKind::Unique(k)
+                    if has(INDEXES) =>
+                {
+                    let primary = matches!(c.kind, crate::model::ConstraintKind::PrimaryKey(_));
+                    let mut def = if primary {
+                        format!("PRIMARY KEY ({})", list(&k.columns))
+                    } else {
+                        format!(
+                            "UNIQUE{} ({})",
+                            if k.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" },
+                            list(&k.columns)
+                        )
+                    };
+                    if !k.include.is_empty() {
+                        def.push_str(&format!(" INCLUDE ({})", list(&k.include)));
+                    }
+                    pending.push(PendingConstraint { node: constraint(&def)? });
+                }
+                crate::model::ConstraintKind::Exclude(_) if has(INDEXES) => {
+                    return Err(format!(
+                        "LIKE {source} INCLUDING INDEXES: copying the exclusion constraint {name} is not supported yet"
+                    )
+                    .into());
+                }
+                _ => {}
+            }
+        }
+        if has(STATISTICS) && self.catalog.statistics.values().any(|st| st.table == source) {
+            return Err(
+                format!("LIKE {source} INCLUDING STATISTICS: copying statistics objects is not supported yet").into()
+            );
+        }
+        Ok(if has(INDEXES) {
+            self.catalog.indexes.values().filter(|i| i.table == source).cloned().collect()
+        } else {
+            Vec::new()
+        })
+    }
+
+    /// The plain indexes LIKE ... INCLUDING INDEXES copies, named as an unnamed CREATE INDEX
+    /// names them, their expressions read again on the new table.
+    fn copy_like_indexes(&mut self, table: &QualifiedName, indexes: Vec<crate::model::Index>, s: &Session) -> R {
+        for mut index in indexes {
+            let snapshot = self.catalog.clone();
+            let scope = crate::normalize::Scope::new(&snapshot, &s.search_path);
+            let cx = ExprContext { scope, table: Some(table), target: None };
+            for k in &mut index.keys {
+                if let crate::model::IndexTarget::Expr(e) = &mut k.target {
+                    *e = build::expr_from_text(&e.sql, &cx)?;
+                }
+            }
+            if let Some(p) = &mut index.predicate {
+                *p = build::expr_from_text(&p.sql, &cx)?;
+            }
+            // As the server names a cloned index: its columns' names, an expression's as
+            // FigureColname gives it (`lower(kind)`: lower), then the INCLUDE columns.
+            let mut keys: Vec<Option<String>> = index
+                .keys
+                .iter()
+                .map(|k| match &k.target {
+                    crate::model::IndexTarget::Column(c) => Some(c.clone()),
+                    crate::model::IndexTarget::Expr(e) => pg_query::parse(&format!("SELECT {}", e.sql), 0)
+                        .ok()
+                        .and_then(|t| match t.protobuf.stmts.first()?.stmt.as_ref()?.node.as_ref()? {
+                            N::SelectStmt(sel) => match sel.target_list.first()?.node.as_ref()? {
+                                N::ResTarget(rt) => rt.val.as_deref().and_then(naming::figure_colname),
+                                _ => None,
+                            },
+                            _ => None,
+                        }),
+                })
+                .collect();
+            keys.extend(index.include.iter().map(|c| Some(c.clone())));
+            let keys: Vec<Option<&str>> = keys.iter().map(|k| k.as_deref()).collect();
+            let addition = naming::name_addition(&naming::index_column_names(&keys));
+            let name = naming::choose_relation_name(
+                &self.catalog,
+                &table.schema,
+                &table.name,
+                Some(&addition),
+                "idx",
+                false,
+                &[],
+            );
+            index.name = QualifiedName::new(table.schema.clone(), name);
+            index.table = table.clone();
+            index.comment = None;
+            self.catalog.indexes.insert(index.name.clone(), index);
+        }
         Ok(())
     }
 
