@@ -145,6 +145,13 @@ pub enum Change {
         column: String,
         value: Option<i32>,
     },
+    /// `ALTER COLUMN ... SET (...)` / `RESET (...)`: attribute options.
+    SetColumnOptions {
+        table: QualifiedName,
+        column: String,
+        set: std::collections::BTreeMap<String, String>,
+        reset: Vec<String>,
+    },
     SetColumnStorage {
         table: QualifiedName,
         column: String,
@@ -391,6 +398,7 @@ impl Change {
             | Change::AlterIdentity { table, column, .. }
             | Change::DropGenerated { table, column }
             | Change::SetColumnStatistics { table, column, .. }
+            | Change::SetColumnOptions { table, column, .. }
             | Change::SetColumnStorage { table, column, .. }
             | Change::SetColumnCompression { table, column, .. } => col(table, column),
             Change::SetDefault { table, column, .. } | Change::DropDefault { table, column, .. } => {
@@ -520,6 +528,9 @@ impl Change {
             }
             Change::SetColumnStatistics { table, column, .. } => {
                 format!("set statistics of column {table}.{}", q(column))
+            }
+            Change::SetColumnOptions { table, column, .. } => {
+                format!("set options of column {table}.{}", q(column))
             }
             Change::SetColumnStorage { table, column, .. } => {
                 format!("set storage of column {table}.{}", q(column))

@@ -91,6 +91,7 @@ impl Cx<'_> {
                     value: Some(s),
                 });
             }
+            self.column_options(&t.name, &c.name, &Default::default(), &c.options);
             if let Some(s) = c.storage {
                 self.push(Change::SetColumnStorage { table: t.name.clone(), column: c.name.clone(), storage: s });
             }
@@ -204,6 +205,7 @@ impl Cx<'_> {
                             value: Some(s),
                         });
                     }
+                    self.column_options(name, &c.name, &Default::default(), &c.options);
                     if let Some(s) = c.storage {
                         self.push(Change::SetColumnStorage { table: name.clone(), column: c.name.clone(), storage: s });
                     }
@@ -279,6 +281,22 @@ impl Cx<'_> {
     }
 
     /// A new child's default on an inherited column, set after its parent's.
+    /// Attribute options that differ: set the new values, reset the keys that went.
+    fn column_options(
+        &mut self,
+        table: &QualifiedName,
+        column: &str,
+        old: &std::collections::BTreeMap<String, String>,
+        new: &std::collections::BTreeMap<String, String>,
+    ) {
+        let set: std::collections::BTreeMap<String, String> =
+            new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let reset: Vec<String> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+        if !set.is_empty() || !reset.is_empty() {
+            self.push(Change::SetColumnOptions { table: table.clone(), column: column.to_string(), set, reset });
+        }
+    }
+
     fn own_default(&mut self, table: &QualifiedName, c: &Column) {
         if let Some(d) = &c.default {
             self.push(Change::SetDefault { table: table.clone(), column: c.name.clone(), from: None, to: d.clone() });
@@ -354,6 +372,7 @@ impl Cx<'_> {
         if old.statistics != new.statistics {
             self.push(Change::SetColumnStatistics { table: t(), column: column.clone(), value: new.statistics });
         }
+        self.column_options(&t(), &column, &old.options, &new.options);
         let storage_changed = old.storage != new.storage;
         if storage_changed {
             let storage = new.storage.or_else(|| crate::normalize::types::default_storage(&new.ty));

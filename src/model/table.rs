@@ -126,6 +126,8 @@ pub struct Column {
     pub generated: Option<Generated>,
     /// `SET STATISTICS n`; `None` is the default (-1).
     pub statistics: Option<i32>,
+    /// Attribute options, `ALTER COLUMN ... SET (n_distinct = ...)`.
+    pub options: std::collections::BTreeMap<String, String>,
     /// `SET STORAGE`, when it differs from the type's default.
     pub storage: Option<Storage>,
     /// `SET COMPRESSION`, when set (`pglz`, `lz4`).
@@ -150,6 +152,7 @@ impl Column {
             identity: None,
             generated: None,
             statistics: None,
+            options: Default::default(),
             storage: None,
             compression: None,
             comment: None,

@@ -763,6 +763,23 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 )
                 .require([col(table, column)])
         }
+        Change::SetColumnOptions { table, column, set, reset } => {
+            let mut a = Action::new(rank(DECORATE, 1, format!("{table}.{column}")));
+            if !reset.is_empty() {
+                let keys = reset.join(", ");
+                a = a.step(
+                    st(alter_table(table, format!("ALTER COLUMN {} RESET ({keys})", q(column))))
+                        .lock(L::ShareUpdateExclusive),
+                );
+            }
+            if !set.is_empty() {
+                a = a.step(
+                    st(alter_table(table, format!("ALTER COLUMN {} SET ({})", q(column), sql::options_list(set))))
+                        .lock(L::ShareUpdateExclusive),
+                );
+            }
+            a.require([col(table, column)])
+        }
         Change::SetColumnStorage { table, column, storage } => {
             Action::new(rank(DECORATE, 1, format!("{table}.{column}")))
                 .step(

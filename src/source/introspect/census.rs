@@ -108,6 +108,7 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
         "functions and procedures" => cat.functions.len(),
         "aggregates" => cat.aggregates.len(),
         "table constraints" => cat.tables.values().map(|t| t.constraints.len()).sum(),
+        "column options" => cat.tables.values().flat_map(|t| &t.columns).filter(|c| !c.options.is_empty()).count(),
         "domain constraints" => cat
             .types
             .values()
@@ -133,7 +134,7 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
 fn kinds_of(object: &ObjectRef) -> &'static [&'static str] {
     match object {
         ObjectRef::Table(_) | ObjectRef::Column(..) | ObjectRef::ColumnDefault(..) => {
-            &["tables", "table constraints", "indexes", "triggers", "policies", "statistics"]
+            &["tables", "table constraints", "indexes", "triggers", "policies", "statistics", "column options"]
         }
         ObjectRef::Type(_) => &["composite types", "enum types", "domains", "domain constraints"],
         ObjectRef::Sequence(_) => &["sequences"],

@@ -700,6 +700,7 @@ fn column(r: &Row, table: &QualifiedName, cat: &Catalog, types: &mut TypeCache) 
     col.local = r.get("local");
     col.collation = r.get::<_, Option<String>>("collation").map(|c| split_qualified(&c));
     col.statistics = r.get::<_, Option<i32>>("statistics").filter(|s| *s != -1);
+    col.options = reloptions(r.get("options"));
     col.storage = r.get::<_, Option<String>>("storage").and_then(|s| s.chars().next()).and_then(storage_from_char);
     col.compression = r.get("compression");
     col.comment = r.get("comment");

@@ -35,7 +35,7 @@ WITH ext AS (
    WHERE t.relkind IN ('r', 'p', 'm')
      AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
      AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid)
-  UNION ALL SELECT 'pg_attribute', 'column options', false, 'pg_class'::regclass, a.attrelid,
+  UNION ALL SELECT 'pg_attribute', 'column options', true, 'pg_class'::regclass, a.attrelid,
                    'column ' || quote_ident(a.attname) || ' (' || array_to_string(a.attoptions, ', ') || ')'
     FROM pg_attribute a JOIN rel r ON r.oid = a.attrelid
    -- pg_attver: a server-managed option of Debian's 15.20 that users cannot set.

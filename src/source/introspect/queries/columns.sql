@@ -10,6 +10,8 @@ SELECT n.nspname::text AS schema, c.relname::text AS table_name, a.attname::text
             JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation)
        END AS collation,
        a.attstattarget::int AS statistics,
+       -- pg_attver: a server-managed option of Debian's 15.20 that users cannot set.
+       ARRAY(SELECT o FROM unnest(coalesce(a.attoptions, '{}')) o WHERE o NOT LIKE 'pg\_attver=%') AS options,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
        col_description(c.oid, a.attnum) AS comment,

@@ -293,6 +293,20 @@ impl Interpreter {
             A::AtDropCluster => table.cluster_on = None,
             A::AtSetLogged => table.unlogged = false,
             A::AtSetUnLogged => table.unlogged = true,
+            A::AtSetOptions | A::AtResetOptions => {
+                let list = match def {
+                    Some(N::List(l)) => l.items.clone(),
+                    _ => Vec::new(),
+                };
+                let col = table.column_mut(&cmd.name).ok_or_else(no_column)?;
+                if sub == A::AtSetOptions {
+                    col.options.extend(build::reloption_map(&list));
+                } else {
+                    for (k, _) in ast::reloptions(&list) {
+                        col.options.remove(&k);
+                    }
+                }
+            }
             A::AtSetRelOptions => {
                 let list = match def {
                     Some(N::List(l)) => l.items.clone(),

@@ -522,6 +522,16 @@ impl Interpreter {
             N::AlterEventTrigStmt(st) => self.alter_event_trigger(st),
             N::CreatePolicyStmt(st) => self.create_policy(st, s),
             N::AlterPolicyStmt(st) => self.alter_policy(st, s),
+            // A database's own settings: named, not compared (as on the database side).
+            N::AlterDatabaseSetStmt(_) | N::AlterRoleSetStmt(_) if !matches!(node, N::AlterRoleSetStmt(r) if r.database.is_empty()) =>
+            {
+                self.report(
+                    Severity::Warning,
+                    "settings of the database (ALTER DATABASE ... SET, ALTER ROLE ... IN DATABASE ... SET) are not \
+                     compared yet: accepted, not compared",
+                );
+                Ok(())
+            }
             N::CreateRoleStmt(_)
             | N::AlterRoleStmt(_)
             | N::DropRoleStmt(_)
