@@ -75,12 +75,33 @@ pub enum ReplicaIdentity {
     Index(String),
 }
 
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
 /// A generated column's expression and whether its values are stored (computed on write,
 /// kept in the table) or virtual (PostgreSQL 18: computed on read, nothing stored).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generated {
     pub expr: Expr,
     pub kind: GeneratedKind,
+}
+
+/// A stored generated column serializes as its expression alone, as it did before virtual
+/// ones existed (fingerprints stay what migration files recorded).
+impl Serialize for Generated {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self.kind {
+            GeneratedKind::Stored => self.expr.serialize(s),
+            GeneratedKind::Virtual => {
+                let mut st = s.serialize_struct("Generated", 2)?;
+                st.serialize_field("expr", &self.expr)?;
+                st.serialize_field("kind", &self.kind)?;
+                st.end()
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -126,7 +147,10 @@ pub struct Column {
     pub generated: Option<Generated>,
     /// `SET STATISTICS n`; `None` is the default (-1).
     pub statistics: Option<i32>,
-    /// Attribute options, `ALTER COLUMN ... SET (n_distinct = ...)`.
+    /// Attribute options, `ALTER COLUMN ... SET (n_distinct = ...)`. (Not serialized when
+    /// empty, nor are the other fields added since fingerprints were first recorded: a
+    /// schema that does not use them keeps its fingerprint, which migration files record.)
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub options: std::collections::BTreeMap<String, String>,
     /// `SET STORAGE`, when it differs from the type's default.
     pub storage: Option<Storage>,
@@ -250,6 +274,7 @@ pub struct Constraint {
     pub validated: bool,
     /// False for `NOT ENFORCED` (PostgreSQL 18; CHECK and FOREIGN KEY only): the server keeps
     /// the definition and checks nothing.
+    #[serde(skip_serializing_if = "is_true")]
     pub enforced: bool,
     pub comment: Option<String>,
 }
