@@ -333,6 +333,13 @@ impl Catalog {
                 Some(super::Returns::Table(cols)) => cols.iter().for_each(|(_, t)| e.ty(&me, t, &exts)),
                 None => {}
             }
+            if let Some(support) = f.support.as_ref().filter(|s| s.schema != "pg_catalog") {
+                e.add(
+                    &me,
+                    ObjectRef::Function(super::RoutineId { name: support.clone(), args: "internal".into() }),
+                    DepKind::Normal,
+                );
+            }
             if let super::FunctionBody::Atomic(stmts) = &f.body {
                 for q in stmts {
                     for r in &q.refs {

@@ -458,6 +458,9 @@ pub fn create_function(f: &crate::model::Function, replace: bool) -> String {
     if !attrs.is_empty() {
         s.push_str(&format!("\n {}", attrs.join(" ")));
     }
+    if let Some(support) = &f.support {
+        s.push_str(&format!("\n SUPPORT {support}"));
+    }
     for (k, v) in &f.config {
         let value = if LIST_SETTINGS.contains(&k.as_str()) {
             v.split(", ").map(quote_literal).collect::<Vec<_>>().join(", ")
