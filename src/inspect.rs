@@ -112,6 +112,7 @@ const KIND_ORDER: &[&str] = &[
     "foreign_keys",
     "triggers",
     "policies",
+    "rules",
     "event_triggers",
     "default_privileges",
 ];
@@ -144,6 +145,7 @@ impl Group {
             O::Function(r) | O::Aggregate(r) => (s(&r.name), "functions"),
             O::Trigger(t, _) => (s(t), "triggers"),
             O::Policy(t, _) => (s(t), "policies"),
+            O::Rule(t, _) => (s(t), "rules"),
         };
         Group { schema, kind }
     }

@@ -280,6 +280,14 @@ pub enum Change {
         forced: bool,
     },
 
+    CreateRule(crate::model::Rule),
+    DropRule(crate::model::Rule),
+    /// `CREATE OR REPLACE RULE`: same table and name, new event, condition or commands.
+    ReplaceRule {
+        from: crate::model::Rule,
+        to: crate::model::Rule,
+    },
+
     CreateStatistics(crate::model::Statistics),
     DropStatistics(crate::model::Statistics),
     /// `ALTER STATISTICS ... SET STATISTICS` (`None`: back to the default).
@@ -413,6 +421,9 @@ impl Change {
             Change::SetEventTriggerEnabled { name, .. } => O::EventTrigger(name.clone()),
             Change::CreatePolicy(p) | Change::DropPolicy(p) => O::Policy(p.table.clone(), p.name.clone()),
             Change::AlterPolicy { to, .. } => O::Policy(to.table.clone(), to.name.clone()),
+            Change::CreateRule(r) | Change::DropRule(r) | Change::ReplaceRule { to: r, .. } => {
+                O::Rule(r.table.clone(), r.name.clone())
+            }
             Change::CreateStatistics(s) | Change::DropStatistics(s) => O::Statistics(s.name.clone()),
             Change::SetStatisticsTarget { name, .. } => O::Statistics(name.clone()),
             Change::CreateTextSearchConfig(c) | Change::DropTextSearchConfig(c) => O::TextSearchConfig(c.name.clone()),
@@ -571,6 +582,9 @@ impl Change {
             Change::CreatePolicy(p) => format!("create policy {} on {}", q(&p.name), p.table),
             Change::DropPolicy(p) => format!("drop policy {} on {}", q(&p.name), p.table),
             Change::AlterPolicy { to, .. } => format!("alter policy {} on {}", q(&to.name), to.table),
+            Change::CreateRule(r) => format!("create rule {} on {}", q(&r.name), r.table),
+            Change::DropRule(r) => format!("drop rule {} on {}", q(&r.name), r.table),
+            Change::ReplaceRule { to, .. } => format!("replace rule {} on {}", q(&to.name), to.table),
             Change::SetRowSecurity { table, enabled } => {
                 format!("{} row level security on {table}", if *enabled { "enable" } else { "disable" })
             }

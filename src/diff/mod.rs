@@ -53,6 +53,7 @@ impl Cx<'_> {
         self.views();
         self.triggers();
         self.policies();
+        self.rules();
         self.statistics();
         self.text_search_configs();
         self.default_privileges();

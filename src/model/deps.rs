@@ -389,6 +389,23 @@ impl Catalog {
                 e.expr(&me, x, DepKind::Auto);
             }
         }
+        for r in self.rules.values() {
+            let me = ObjectRef::Rule(r.table.clone(), r.name.clone());
+            let on = if self.views.contains_key(&r.table) {
+                ObjectRef::View(r.table.clone())
+            } else {
+                ObjectRef::Table(r.table.clone())
+            };
+            e.add(&me, on, DepKind::Auto);
+            if let Some(c) = &r.condition {
+                e.expr(&me, c, DepKind::Normal);
+            }
+            for q in &r.actions {
+                for x in &q.refs {
+                    e.add(&me, x.clone(), DepKind::Normal);
+                }
+            }
+        }
         for st in self.statistics.values() {
             let me = ObjectRef::Statistics(st.name.clone());
             e.add(&me, ObjectRef::Schema(st.name.schema.clone()), DepKind::Normal);

@@ -14,6 +14,7 @@ mod names;
 mod object;
 mod privileges;
 mod routine;
+mod rule;
 mod schema;
 mod sequence;
 mod statistics;
@@ -36,6 +37,7 @@ pub use privileges::{
     DefaultAcls, Grant, Grantee, Privilege,
 };
 pub use routine::{Aggregate, ArgMode, Argument, Function, FunctionBody, Parallel, Returns, RoutineId, Volatility};
+pub use rule::{Rule, RuleEvent};
 pub use schema::{Extension, Schema};
 pub use sequence::Sequence;
 pub use statistics::{Statistics, StatisticsKind};
@@ -71,6 +73,8 @@ pub struct Catalog {
     pub triggers: BTreeMap<Member, Trigger>,
     pub event_triggers: BTreeMap<String, EventTrigger>,
     pub policies: BTreeMap<Member, Policy>,
+    /// Rewrite rules (not views' `_RETURN` rules).
+    pub rules: BTreeMap<Member, Rule>,
     /// Extended statistics objects.
     pub statistics: BTreeMap<QualifiedName, Statistics>,
     pub text_search_configs: BTreeMap<QualifiedName, TextSearchConfig>,
@@ -80,7 +84,7 @@ pub struct Catalog {
     pub read_as: Derived<Option<String>>,
 }
 
-/// An object named within a table: a trigger or a policy.
+/// An object named within a table: a trigger, a policy or a rule.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Member {
     pub table: QualifiedName,
@@ -196,6 +200,7 @@ impl Catalog {
         self.aggregates.retain(|r, _| keep(&r.name.schema));
         self.triggers.retain(|m, _| keep(&m.table.schema));
         self.policies.retain(|m, _| keep(&m.table.schema));
+        self.rules.retain(|m, _| keep(&m.table.schema));
         self.statistics.retain(|q, _| keep(&q.schema));
         self.text_search_configs.retain(|q, _| keep(&q.schema));
         self.default_privileges.retain(|k, _| k.schema.as_deref().is_none_or(&keep));
@@ -353,6 +358,7 @@ impl Catalog {
                 self.indexes.retain(|_, i| i.table != *t);
                 self.triggers.retain(|m, _| m.table != *t);
                 self.policies.retain(|m, _| m.table != *t);
+                self.rules.retain(|m, _| m.table != *t);
                 self.statistics.retain(|_, s| s.table != *t);
             }
             ObjectRef::Function(r) if r.args.is_empty() => self.functions.retain(|id, _| id.name != r.name),
@@ -424,6 +430,9 @@ impl Catalog {
             }
             ObjectRef::Policy(t, n) => {
                 self.policies.remove(&Member::new(t, n.clone()));
+            }
+            ObjectRef::Rule(t, n) => {
+                self.rules.remove(&Member::new(t, n.clone()));
             }
             ObjectRef::Statistics(n) => {
                 self.statistics.remove(n);

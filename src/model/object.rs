@@ -27,6 +27,8 @@ pub enum ObjectRef {
     Trigger(QualifiedName, String),
     EventTrigger(String),
     Policy(QualifiedName, String),
+    /// A rewrite rule, by table and rule name.
+    Rule(QualifiedName, String),
     /// An extended statistics object (`CREATE STATISTICS`).
     Statistics(QualifiedName),
     TextSearchConfig(QualifiedName),
@@ -43,7 +45,8 @@ impl ObjectRef {
             | ObjectRef::ColumnDefault(t, _)
             | ObjectRef::Constraint(t, _)
             | ObjectRef::Trigger(t, _)
-            | ObjectRef::Policy(t, _) => Some(t),
+            | ObjectRef::Policy(t, _)
+            | ObjectRef::Rule(t, _) => Some(t),
             _ => None,
         }
     }
@@ -69,6 +72,7 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Trigger(t, n) => write!(f, "trigger {} on {t}", q(n)),
             ObjectRef::EventTrigger(n) => write!(f, "event trigger {}", q(n)),
             ObjectRef::Policy(t, n) => write!(f, "policy {} on {t}", q(n)),
+            ObjectRef::Rule(t, n) => write!(f, "rule {} on {t}", q(n)),
             ObjectRef::Statistics(n) => write!(f, "statistics {n}"),
             ObjectRef::TextSearchConfig(n) => write!(f, "text search configuration {n}"),
             ObjectRef::DefaultPrivileges(k) => write!(f, "{k}"),

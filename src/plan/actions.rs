@@ -1208,6 +1208,21 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     .hazard(H::Authorization, summary.clone()),
             )
             .remove([ObjectRef::Policy(p.table.clone(), p.name.clone())], cx),
+        Change::CreateRule(r) => Action::new(rank(CREATE, 13, format!("{}.{}", r.table, r.name)))
+            .step(st(sql::create_rule(r, false)).lock(L::AccessExclusive))
+            .provide([ObjectRef::Rule(r.table.clone(), r.name.clone())], cx),
+        Change::ReplaceRule { from, to } => {
+            let me = ObjectRef::Rule(to.table.clone(), to.name.clone());
+            let old_deps: Vec<ObjectRef> =
+                cx.old_deps.of(&ObjectRef::Rule(from.table.clone(), from.name.clone())).cloned().collect();
+            Action::new(rank(ALTER, 14, format!("{}.{}", to.table, to.name)))
+                .step(st(sql::create_rule(to, true)).lock(L::AccessExclusive))
+                .provide([me], cx)
+                .release(old_deps)
+        }
+        Change::DropRule(r) => Action::new(rank(DROP, 8, format!("{}.{}", r.table, r.name)))
+            .step(st(format!("DROP RULE {} ON {}", q(&r.name), r.table)).lock(L::AccessExclusive))
+            .remove([ObjectRef::Rule(r.table.clone(), r.name.clone())], cx),
         Change::SetRowSecurity { table, enabled } => Action::new(rank(DECORATE, 2, table))
             .step(
                 st(alter_table(table, format!("{} ROW LEVEL SECURITY", if *enabled { "ENABLE" } else { "DISABLE" })))
@@ -1413,6 +1428,7 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Trigger(t, n) => format!("TRIGGER {} ON {t}", q(n)),
         ObjectRef::EventTrigger(e) => format!("EVENT TRIGGER {}", q(e)),
         ObjectRef::Policy(t, n) => format!("POLICY {} ON {t}", q(n)),
+        ObjectRef::Rule(t, n) => format!("RULE {} ON {t}", q(n)),
         ObjectRef::Statistics(s) => format!("STATISTICS {s}"),
         ObjectRef::TextSearchConfig(c) => format!("TEXT SEARCH CONFIGURATION {c}"),
         other => format!("{other}"),

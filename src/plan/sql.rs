@@ -567,6 +567,32 @@ pub fn create_policy(p: &crate::model::Policy) -> String {
     s
 }
 
+pub fn create_rule(r: &crate::model::Rule, replace: bool) -> String {
+    let mut s = format!(
+        "CREATE {}RULE {} AS ON {} TO {}",
+        if replace { "OR REPLACE " } else { "" },
+        q(&r.name),
+        r.event.keyword(),
+        r.table
+    );
+    if let Some(c) = &r.condition {
+        s.push_str(&format!("\n WHERE {}", c.sql));
+    }
+    s.push_str(if r.instead { "\n DO INSTEAD " } else { "\n DO ALSO " });
+    match r.actions.as_slice() {
+        [] => s.push_str("NOTHING"),
+        [one] => s.push_str(&one.sql),
+        many => {
+            s.push('(');
+            for a in many {
+                s.push_str(&format!("\n  {};", a.sql));
+            }
+            s.push_str("\n)");
+        }
+    }
+    s
+}
+
 pub fn policy_roles(roles: &[String]) -> String {
     roles.iter().map(|r| if r == "public" { "PUBLIC".to_string() } else { q(r) }).collect::<Vec<_>>().join(", ")
 }

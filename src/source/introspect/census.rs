@@ -89,6 +89,7 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
             .sum(),
         "triggers" => cat.triggers.len(),
         "policies" => cat.policies.len(),
+        "rules" => cat.rules.len(),
         "statistics" => cat.statistics.len(),
         "collations" => cat.collations.len(),
         "text search configurations" => cat.text_search_configs.len(),
@@ -104,17 +105,18 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
 fn kinds_of(object: &ObjectRef) -> &'static [&'static str] {
     match object {
         ObjectRef::Table(_) | ObjectRef::Column(..) | ObjectRef::ColumnDefault(..) => {
-            &["tables", "table constraints", "indexes", "triggers", "policies", "statistics"]
+            &["tables", "table constraints", "indexes", "triggers", "policies", "rules", "statistics"]
         }
         ObjectRef::Type(_) => &["composite types", "enum types", "domains", "domain constraints"],
         ObjectRef::Sequence(_) => &["sequences"],
         ObjectRef::Constraint(..) => &["table constraints"],
         ObjectRef::Index(_) => &["indexes"],
-        ObjectRef::View(_) => &["views", "indexes", "statistics"],
+        ObjectRef::View(_) => &["views", "indexes", "rules", "statistics"],
         ObjectRef::Function(_) => &["functions and procedures"],
         ObjectRef::Aggregate(_) => &["aggregates"],
         ObjectRef::Trigger(..) => &["triggers"],
         ObjectRef::Policy(..) => &["policies"],
+        ObjectRef::Rule(..) => &["rules"],
         ObjectRef::Statistics(_) => &["statistics"],
         ObjectRef::TextSearchConfig(_) => &["text search configurations"],
         ObjectRef::Schema(_) => &["schemas"],

@@ -155,6 +155,7 @@ struct Queries {
     triggers: Vec<Row>,
     event_triggers: Vec<Row>,
     policies: Vec<Row>,
+    rules: Vec<Row>,
     default_privileges: Vec<Row>,
     statistics: Vec<Row>,
     text_search_configs: Vec<Row>,
@@ -181,6 +182,7 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("triggers", include_str!("queries/triggers.sql")),
     ("event_triggers", include_str!("queries/event_triggers.sql")),
     ("policies", include_str!("queries/policies.sql")),
+    ("rules", include_str!("queries/rules.sql")),
     ("default_privileges", include_str!("queries/default_privileges.sql")),
     ("statistics", include_str!("queries/statistics.sql")),
     ("text_search_configs", include_str!("queries/text_search_configs.sql")),
@@ -246,6 +248,7 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
         triggers: run(client, version, "triggers", progress).await?,
         event_triggers: run(client, version, "event_triggers", progress).await?,
         policies: run(client, version, "policies", progress).await?,
+        rules: run(client, version, "rules", progress).await?,
         default_privileges: run(client, version, "default_privileges", progress).await?,
         statistics: run(client, version, "statistics", progress).await?,
         text_search_configs: run(client, version, "text_search_configs", progress).await?,
@@ -1055,5 +1058,19 @@ fn triggers_and_policies(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) 
             comment: r.get("comment"),
         };
         cat.policies.insert(crate::model::Member::new(&table, name), p);
+    }
+    for r in &q.rules {
+        let table = qn(r, "schema", "table_name");
+        let name: String = r.get("name");
+        let enabled: String = r.get("enabled");
+        let built = if enabled == "O" {
+            build::rule::rule_from_def(&r.get::<_, String>("definition"), &scope)
+        } else {
+            Err("a rule enabled otherwise than the default (ALTER TABLE ... ENABLE / DISABLE RULE) is not modeled"
+                .into())
+        };
+        let Some(mut rule) = bad.note(|| ObjectRef::Rule(table.clone(), name.clone()), built) else { continue };
+        rule.comment = r.get("comment");
+        cat.rules.insert(crate::model::Member::new(&table, name), rule);
     }
 }

@@ -64,7 +64,7 @@ WITH ext AS (
     FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
   UNION ALL SELECT 'pg_policy', 'policies', true, 'pg_policy'::regclass, po.oid, NULL
     FROM pg_policy po JOIN rel r ON r.oid = po.polrelid
-  UNION ALL SELECT 'pg_rewrite', 'rules', false, 'pg_rewrite'::regclass, ru.oid, NULL
+  UNION ALL SELECT 'pg_rewrite', 'rules', true, 'pg_rewrite'::regclass, ru.oid, NULL
     FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETURN'
   UNION ALL SELECT 'pg_statistic_ext', 'statistics', true, 'pg_statistic_ext'::regclass, s.oid, NULL
     FROM pg_statistic_ext s WHERE s.stxnamespace IN (SELECT oid FROM user_ns)

@@ -51,15 +51,15 @@ impl Interpreter {
                     a.comment = text;
                 }
             }
-            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
+            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy | ObjectType::ObjectRule => {
                 let (table_names, member) = names.split_at(names.len().saturating_sub(1));
                 let (sch, n) = qualified(table_names)?;
                 let t = scope.find_queryable(sch.as_deref(), &n).ok_or_else(|| missing("relation", table_names))?;
                 let key = crate::model::Member::new(&t, member.first().cloned().unwrap_or_default());
-                let slot = if kind == ObjectType::ObjectTrigger {
-                    self.catalog.triggers.get_mut(&key).map(|t| &mut t.comment)
-                } else {
-                    self.catalog.policies.get_mut(&key).map(|p| &mut p.comment)
+                let slot = match kind {
+                    ObjectType::ObjectTrigger => self.catalog.triggers.get_mut(&key).map(|t| &mut t.comment),
+                    ObjectType::ObjectRule => self.catalog.rules.get_mut(&key).map(|r| &mut r.comment),
+                    _ => self.catalog.policies.get_mut(&key).map(|p| &mut p.comment),
                 };
                 *slot.ok_or_else(|| missing(&object_type_name(kind).to_lowercase(), &names))? = text;
             }

@@ -162,7 +162,7 @@ impl Interpreter {
                     ObjectType::ObjectPolicy => {
                         self.catalog.policies.contains_key(&key).then_some(ObjectRef::Policy(t, member))
                     }
-                    _ => return Err("rules are not supported".into()),
+                    _ => self.catalog.rules.contains_key(&key).then_some(ObjectRef::Rule(t, member)),
                 })
             }
             _ => None,

@@ -502,6 +502,7 @@ impl Interpreter {
             N::AlterEventTrigStmt(st) => self.alter_event_trigger(st),
             N::CreatePolicyStmt(st) => self.create_policy(st, s),
             N::AlterPolicyStmt(st) => self.alter_policy(st, s),
+            N::RuleStmt(st) => self.create_rule(st, s),
             N::CreateRoleStmt(_)
             | N::AlterRoleStmt(_)
             | N::DropRoleStmt(_)
