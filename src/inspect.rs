@@ -107,6 +107,7 @@ const KIND_ORDER: &[&str] = &[
     "types",
     "sequences",
     "functions",
+    "casts",
     "tables",
     "views",
     "foreign_keys",
@@ -129,6 +130,7 @@ impl Group {
             O::Schema(_) => (None, "schemas"),
             O::Extension(_) => (None, "extensions"),
             O::EventTrigger(_) => (None, "event_triggers"),
+            O::Cast(_) => (None, "casts"),
             O::DefaultPrivileges(k) => (k.schema.clone(), "default_privileges"),
             O::Type(q) | O::Collation(q) | O::TextSearchConfig(q) => (s(q), "types"),
             // `OWNED BY` ties a sequence to a column: it goes with the tables.

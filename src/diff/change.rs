@@ -280,6 +280,9 @@ pub enum Change {
         forced: bool,
     },
 
+    CreateCast(crate::model::Cast),
+    DropCast(crate::model::Cast),
+
     CreateRule(crate::model::Rule),
     DropRule(crate::model::Rule),
     /// `CREATE OR REPLACE RULE`: same table and name, new event, condition or commands.
@@ -421,6 +424,7 @@ impl Change {
             Change::SetEventTriggerEnabled { name, .. } => O::EventTrigger(name.clone()),
             Change::CreatePolicy(p) | Change::DropPolicy(p) => O::Policy(p.table.clone(), p.name.clone()),
             Change::AlterPolicy { to, .. } => O::Policy(to.table.clone(), to.name.clone()),
+            Change::CreateCast(c) | Change::DropCast(c) => O::Cast(c.key()),
             Change::CreateRule(r) | Change::DropRule(r) | Change::ReplaceRule { to: r, .. } => {
                 O::Rule(r.table.clone(), r.name.clone())
             }
@@ -582,6 +586,8 @@ impl Change {
             Change::CreatePolicy(p) => format!("create policy {} on {}", q(&p.name), p.table),
             Change::DropPolicy(p) => format!("drop policy {} on {}", q(&p.name), p.table),
             Change::AlterPolicy { to, .. } => format!("alter policy {} on {}", q(&to.name), to.table),
+            Change::CreateCast(c) => format!("create cast {}", c.key()),
+            Change::DropCast(c) => format!("drop cast {}", c.key()),
             Change::CreateRule(r) => format!("create rule {} on {}", q(&r.name), r.table),
             Change::DropRule(r) => format!("drop rule {} on {}", q(&r.name), r.table),
             Change::ReplaceRule { to, .. } => format!("replace rule {} on {}", q(&to.name), to.table),

@@ -152,6 +152,15 @@ impl Cx<'_> {
                     _ => false,
                 }
             }
+            ObjectRef::Cast(k) => match (self.from.casts.get(k), self.to.casts.get(k)) {
+                (Some(a), Some(b)) => {
+                    self.push(Change::DropCast(a.clone()));
+                    self.push(Change::CreateCast(crate::model::Cast { comment: None, ..b.clone() }));
+                    self.comment(obj.clone(), &None, &b.comment);
+                    true
+                }
+                _ => false,
+            },
             ObjectRef::Rule(t, n) => {
                 let key = crate::model::Member::new(t, n.clone());
                 match (self.from.rules.get(&key), self.to.rules.get(&key)) {
@@ -284,6 +293,7 @@ fn dropped_object(c: &Change) -> Option<ObjectRef> {
         Change::ReplaceTrigger { to, .. } => ObjectRef::Trigger(to.table.clone(), to.name.clone()),
         Change::DropPolicy(p) => ObjectRef::Policy(p.table.clone(), p.name.clone()),
         Change::DropRule(r) => ObjectRef::Rule(r.table.clone(), r.name.clone()),
+        Change::DropCast(c) => ObjectRef::Cast(c.key()),
         Change::DropConstraint { table, constraint } => ObjectRef::Constraint(table.clone(), constraint.name.clone()),
         Change::DropIndex(i) => ObjectRef::Index(i.name.clone()),
         Change::DropStatistics(s) => ObjectRef::Statistics(s.name.clone()),

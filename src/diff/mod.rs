@@ -54,6 +54,7 @@ impl Cx<'_> {
         self.triggers();
         self.policies();
         self.rules();
+        self.casts();
         self.statistics();
         self.text_search_configs();
         self.default_privileges();

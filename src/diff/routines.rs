@@ -207,6 +207,25 @@ impl Cx<'_> {
         }
     }
 
+    /// Casts cannot be altered: a cast whose definition changes is dropped and created.
+    pub(super) fn casts(&mut self) {
+        let same = |a: &crate::model::Cast, b: &crate::model::Cast| {
+            a.source == b.source && a.target == b.target && a.method == b.method && a.context == b.context
+        };
+        for (key, c) in &self.from.casts {
+            if self.to.casts.get(key).is_none_or(|n| !same(c, n)) {
+                self.push(Change::DropCast(c.clone()));
+            }
+        }
+        for (key, c) in &self.to.casts {
+            let old = self.from.casts.get(key).filter(|o| same(o, c));
+            if old.is_none() {
+                self.push(Change::CreateCast(crate::model::Cast { comment: None, ..c.clone() }));
+            }
+            self.comment(ObjectRef::Cast(key.clone()), &old.and_then(|o| o.comment.clone()), &c.comment);
+        }
+    }
+
     pub(super) fn rules(&mut self) {
         for (key, r) in &self.from.rules {
             if !self.to.rules.contains_key(key) {

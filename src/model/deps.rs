@@ -429,6 +429,16 @@ impl Catalog {
                 }
             }
         }
+        for c in self.casts.values() {
+            let me = ObjectRef::Cast(c.key());
+            e.ty(&me, &c.source, &exts);
+            e.ty(&me, &c.target, &exts);
+            if let super::CastMethod::Function(f) = &c.method {
+                if f.name.schema != "pg_catalog" {
+                    e.add(&me, ObjectRef::Function(f.clone()), DepKind::Normal);
+                }
+            }
+        }
         for k in self.default_privileges.keys() {
             if let Some(s) = &k.schema {
                 e.add(&ObjectRef::DefaultPrivileges(k.clone()), ObjectRef::Schema(s.clone()), DepKind::Auto);

@@ -5,6 +5,7 @@
 //! anything that walks a catalog walks it in the same order every time. Fields that a source
 //! cannot know are `Option`s whose `None` means "not stated" and is documented on the field.
 
+mod cast;
 mod collation;
 mod deps;
 mod derived;
@@ -24,6 +25,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use cast::{Cast, CastContext, CastKey, CastMethod};
 pub use collation::Collation;
 pub(crate) use deps::KNOWN_EXTENSION_DICTIONARIES;
 pub use deps::{extension_providing_type, sorted_columns, DepKind, Dependency, UniqueKey, KNOWN_EXTENSION_REQUIRES};
@@ -78,6 +80,8 @@ pub struct Catalog {
     /// Extended statistics objects.
     pub statistics: BTreeMap<QualifiedName, Statistics>,
     pub text_search_configs: BTreeMap<QualifiedName, TextSearchConfig>,
+    /// Casts between types (user-defined: the server's own are not listed).
+    pub casts: BTreeMap<CastKey, Cast>,
     /// `ALTER DEFAULT PRIVILEGES` entries.
     pub default_privileges: DefaultAcls,
     /// The role a live database was read as (who a plan against it runs as); `None` for files.
@@ -433,6 +437,9 @@ impl Catalog {
             }
             ObjectRef::Rule(t, n) => {
                 self.rules.remove(&Member::new(t, n.clone()));
+            }
+            ObjectRef::Cast(k) => {
+                self.casts.remove(k);
             }
             ObjectRef::Statistics(n) => {
                 self.statistics.remove(n);

@@ -1,7 +1,7 @@
 //! [`ObjectRef`]: the identity of any object the model holds, used for dependency edges, for
 //! object paths in reports (`table public.users column email`) and for ordering.
 
-use super::{DefaultAclKey, QualifiedName, RoutineId};
+use super::{CastKey, DefaultAclKey, QualifiedName, RoutineId};
 use serde::Serialize;
 use std::fmt;
 
@@ -32,6 +32,8 @@ pub enum ObjectRef {
     /// An extended statistics object (`CREATE STATISTICS`).
     Statistics(QualifiedName),
     TextSearchConfig(QualifiedName),
+    /// A cast, by its source and target types.
+    Cast(CastKey),
     /// An `ALTER DEFAULT PRIVILEGES` entry.
     DefaultPrivileges(DefaultAclKey),
 }
@@ -75,6 +77,7 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Rule(t, n) => write!(f, "rule {} on {t}", q(n)),
             ObjectRef::Statistics(n) => write!(f, "statistics {n}"),
             ObjectRef::TextSearchConfig(n) => write!(f, "text search configuration {n}"),
+            ObjectRef::Cast(k) => write!(f, "cast {k}"),
             ObjectRef::DefaultPrivileges(k) => write!(f, "{k}"),
         }
     }

@@ -1208,6 +1208,12 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     .hazard(H::Authorization, summary.clone()),
             )
             .remove([ObjectRef::Policy(p.table.clone(), p.name.clone())], cx),
+        Change::CreateCast(c) => Action::new(rank(CREATE, 14, c.key().to_string()))
+            .step(st(sql::create_cast(c)))
+            .provide([ObjectRef::Cast(c.key())], cx),
+        Change::DropCast(c) => Action::new(rank(DROP, 9, c.key().to_string()))
+            .step(st(format!("DROP CAST ({} AS {})", c.source, c.target)))
+            .remove([ObjectRef::Cast(c.key())], cx),
         Change::CreateRule(r) => Action::new(rank(CREATE, 13, format!("{}.{}", r.table, r.name)))
             .step(st(sql::create_rule(r, false)).lock(L::AccessExclusive))
             .provide([ObjectRef::Rule(r.table.clone(), r.name.clone())], cx),
@@ -1429,6 +1435,7 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::EventTrigger(e) => format!("EVENT TRIGGER {}", q(e)),
         ObjectRef::Policy(t, n) => format!("POLICY {} ON {t}", q(n)),
         ObjectRef::Rule(t, n) => format!("RULE {} ON {t}", q(n)),
+        ObjectRef::Cast(k) => format!("CAST {k}"),
         ObjectRef::Statistics(s) => format!("STATISTICS {s}"),
         ObjectRef::TextSearchConfig(c) => format!("TEXT SEARCH CONFIGURATION {c}"),
         other => format!("{other}"),

@@ -567,6 +567,21 @@ pub fn create_policy(p: &crate::model::Policy) -> String {
     s
 }
 
+pub fn create_cast(c: &crate::model::Cast) -> String {
+    use crate::model::{CastContext, CastMethod};
+    let method = match &c.method {
+        CastMethod::Function(f) => format!("WITH FUNCTION {}({})", f.name, f.args),
+        CastMethod::Binary => "WITHOUT FUNCTION".to_string(),
+        CastMethod::InOut => "WITH INOUT".to_string(),
+    };
+    let context = match c.context {
+        CastContext::Explicit => "",
+        CastContext::Assignment => " AS ASSIGNMENT",
+        CastContext::Implicit => " AS IMPLICIT",
+    };
+    format!("CREATE CAST ({} AS {}) {method}{context}", c.source, c.target)
+}
+
 pub fn create_rule(r: &crate::model::Rule, replace: bool) -> String {
     let mut s = format!(
         "CREATE {}RULE {} AS ON {} TO {}",

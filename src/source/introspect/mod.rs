@@ -156,6 +156,7 @@ struct Queries {
     event_triggers: Vec<Row>,
     policies: Vec<Row>,
     rules: Vec<Row>,
+    casts: Vec<Row>,
     default_privileges: Vec<Row>,
     statistics: Vec<Row>,
     text_search_configs: Vec<Row>,
@@ -183,6 +184,7 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("event_triggers", include_str!("queries/event_triggers.sql")),
     ("policies", include_str!("queries/policies.sql")),
     ("rules", include_str!("queries/rules.sql")),
+    ("casts", include_str!("queries/casts.sql")),
     ("default_privileges", include_str!("queries/default_privileges.sql")),
     ("statistics", include_str!("queries/statistics.sql")),
     ("text_search_configs", include_str!("queries/text_search_configs.sql")),
@@ -249,6 +251,7 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
         event_triggers: run(client, version, "event_triggers", progress).await?,
         policies: run(client, version, "policies", progress).await?,
         rules: run(client, version, "rules", progress).await?,
+        casts: run(client, version, "casts", progress).await?,
         default_privileges: run(client, version, "default_privileges", progress).await?,
         statistics: run(client, version, "statistics", progress).await?,
         text_search_configs: run(client, version, "text_search_configs", progress).await?,
@@ -1058,6 +1061,17 @@ fn triggers_and_policies(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) 
             comment: r.get("comment"),
         };
         cat.policies.insert(crate::model::Member::new(&table, name), p);
+    }
+    for r in &q.casts {
+        let name = |col: &str| {
+            let text: String = r.get(col);
+            build::type_from_text(&text, &scope).map(|t| t.to_string()).unwrap_or(text)
+        };
+        let key = crate::model::CastKey { source: name("source"), target: name("target") };
+        let built = build::cast::cast_from_def(&r.get::<_, String>("definition"), &scope);
+        let Some(mut cast) = bad.note(|| ObjectRef::Cast(key), built) else { continue };
+        cast.comment = r.get("comment");
+        cat.casts.insert(cast.key(), cast);
     }
     for r in &q.rules {
         let table = qn(r, "schema", "table_name");

@@ -80,9 +80,12 @@ WITH ext AS (
    WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass AND ext.objid = et.oid)
   UNION ALL SELECT 'pg_default_acl', 'default privileges', true, 'pg_default_acl'::regclass, d.oid, NULL
     FROM pg_default_acl d
-  -- Kinds tidemark does not model yet, each in its own catalog.
-  UNION ALL SELECT 'pg_cast', 'casts', false, 'pg_cast'::regclass, x.oid, NULL FROM pg_cast x WHERE x.oid >= 16384
+  -- Casts: not the ones a range type makes for its multirange (internal: part of the type).
+  UNION ALL SELECT 'pg_cast', 'casts', true, 'pg_cast'::regclass, x.oid, NULL FROM pg_cast x WHERE x.oid >= 16384
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_cast'::regclass AND ext.objid = x.oid)
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = x.oid
+                     AND d.deptype = 'i')
+  -- Kinds tidemark does not model yet, each in its own catalog.
   UNION ALL SELECT 'pg_operator', 'operators', false, 'pg_operator'::regclass, x.oid, NULL
     FROM pg_operator x WHERE x.oprnamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = x.oid)

@@ -63,6 +63,14 @@ impl Interpreter {
                 };
                 *slot.ok_or_else(|| missing(&object_type_name(kind).to_lowercase(), &names))? = text;
             }
+            ObjectType::ObjectCast => {
+                let key = self.cast_key(object.ok_or("missing cast")?, s)?;
+                let c =
+                    self.catalog.casts.get_mut(&key).ok_or_else(|| {
+                        format!("cast from type {} to type {} does not exist", key.source, key.target)
+                    })?;
+                c.comment = text;
+            }
             ObjectType::ObjectEventTrigger => {
                 let n = names.first().ok_or("missing name")?;
                 self.catalog.event_triggers.get_mut(n).ok_or_else(|| missing("event trigger", &names))?.comment = text;

@@ -139,6 +139,10 @@ impl Interpreter {
     ) -> R<Option<Option<ObjectRef>>> {
         use super::routine::RoutineKind;
         Ok(match kind {
+            ObjectType::ObjectCast => {
+                let key = self.cast_key(object, s)?;
+                Some(self.catalog.casts.contains_key(&key).then_some(ObjectRef::Cast(key)))
+            }
             ObjectType::ObjectFunction
             | ObjectType::ObjectProcedure
             | ObjectType::ObjectRoutine

@@ -2,6 +2,7 @@
 //! (search_path, standard_conforming_strings). One file per statement family.
 
 mod alter_table;
+mod cast;
 mod comment;
 mod drop;
 mod grant;
@@ -503,6 +504,7 @@ impl Interpreter {
             N::CreatePolicyStmt(st) => self.create_policy(st, s),
             N::AlterPolicyStmt(st) => self.alter_policy(st, s),
             N::RuleStmt(st) => self.create_rule(st, s),
+            N::CreateCastStmt(st) => self.create_cast(st, s),
             N::CreateRoleStmt(_)
             | N::AlterRoleStmt(_)
             | N::DropRoleStmt(_)
