@@ -132,7 +132,7 @@ impl Group {
             O::EventTrigger(_) => (None, "event_triggers"),
             O::Cast(_) => (None, "casts"),
             O::DefaultPrivileges(k) => (k.schema.clone(), "default_privileges"),
-            O::Type(q) | O::Collation(q) | O::TextSearchConfig(q) => (s(q), "types"),
+            O::Type(q) | O::Collation(q) | O::TextSearchConfig(q) | O::TextSearchDictionary(q) => (s(q), "types"),
             // `OWNED BY` ties a sequence to a column: it goes with the tables.
             O::Sequence(q) if step.sql.contains(" OWNED BY ") => (s(q), "tables"),
             O::Sequence(q) => (s(q), "sequences"),

@@ -299,6 +299,14 @@ pub enum Change {
         target: Option<i32>,
     },
 
+    CreateTextSearchDictionary(crate::model::TextSearchDictionary),
+    DropTextSearchDictionary(crate::model::TextSearchDictionary),
+    /// `ALTER TEXT SEARCH DICTIONARY ... (options)`: set what `to` holds, remove what it lacks.
+    AlterTextSearchDictionary {
+        name: QualifiedName,
+        from: std::collections::BTreeMap<String, String>,
+        to: std::collections::BTreeMap<String, String>,
+    },
     CreateTextSearchConfig(crate::model::TextSearchConfig),
     DropTextSearchConfig(crate::model::TextSearchConfig),
     /// A configuration's token types mapped to other dictionaries.
@@ -430,6 +438,10 @@ impl Change {
             }
             Change::CreateStatistics(s) | Change::DropStatistics(s) => O::Statistics(s.name.clone()),
             Change::SetStatisticsTarget { name, .. } => O::Statistics(name.clone()),
+            Change::CreateTextSearchDictionary(d) | Change::DropTextSearchDictionary(d) => {
+                O::TextSearchDictionary(d.name.clone())
+            }
+            Change::AlterTextSearchDictionary { name, .. } => O::TextSearchDictionary(name.clone()),
             Change::CreateTextSearchConfig(c) | Change::DropTextSearchConfig(c) => O::TextSearchConfig(c.name.clone()),
             Change::AlterTextSearchMappings { name, .. } => O::TextSearchConfig(name.clone()),
             Change::Comment { object, .. }
@@ -603,6 +615,9 @@ impl Change {
                 Some(t) => format!("set the statistics target of {name} to {t}"),
                 None => format!("reset the statistics target of {name}"),
             },
+            Change::CreateTextSearchDictionary(d) => format!("create text search dictionary {}", d.name),
+            Change::DropTextSearchDictionary(d) => format!("drop text search dictionary {}", d.name),
+            Change::AlterTextSearchDictionary { name, .. } => format!("set options of text search dictionary {name}"),
             Change::CreateTextSearchConfig(c) => format!("create text search configuration {}", c.name),
             Change::DropTextSearchConfig(c) => format!("drop text search configuration {}", c.name),
             Change::AlterTextSearchMappings { name, .. } => {

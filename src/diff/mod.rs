@@ -56,6 +56,7 @@ impl Cx<'_> {
         self.rules();
         self.casts();
         self.statistics();
+        self.text_search_dictionaries();
         self.text_search_configs();
         self.default_privileges();
         self.recreate_dependents();

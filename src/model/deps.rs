@@ -80,6 +80,10 @@ pub fn extension_providing_type(name: &str) -> Option<&'static str> {
 pub(crate) const KNOWN_EXTENSION_DICTIONARIES: &[(&str, &str)] =
     &[("unaccent", "unaccent"), ("intdict", "dict_int"), ("xsyn", "dict_xsyn")];
 
+/// Text search templates of common extensions.
+pub(crate) const KNOWN_EXTENSION_TEMPLATES: &[(&str, &str)] =
+    &[("unaccent", "unaccent"), ("intdict_template", "dict_int"), ("xsyn_template", "dict_xsyn")];
+
 /// The extensions that may provide `name`: the known one if present, else every extension.
 fn providing_extensions<'a>(known: &[(&str, &'a str)], name: &str, present: &[&'a str]) -> Vec<&'a str> {
     match known.iter().find(|(n, _)| *n == name) {
@@ -422,10 +426,21 @@ impl Catalog {
             e.add(&me, ObjectRef::Schema(c.name.schema.clone()), DepKind::Normal);
             let dictionaries: std::collections::BTreeSet<&QualifiedName> = c.mappings.values().flatten().collect();
             for d in dictionaries.into_iter().filter(|d| d.schema != "pg_catalog") {
-                if KNOWN_EXTENSION_DICTIONARIES.iter().any(|(n, _)| *n == d.name) {
+                if self.text_search_dictionaries.contains_key(d) {
+                    e.add(&me, ObjectRef::TextSearchDictionary(d.clone()), DepKind::Normal);
+                } else if KNOWN_EXTENSION_DICTIONARIES.iter().any(|(n, _)| *n == d.name) {
                     for x in providing_extensions(KNOWN_EXTENSION_DICTIONARIES, &d.name, &exts) {
                         e.add(&me, ObjectRef::Extension(x.to_string()), DepKind::Normal);
                     }
+                }
+            }
+        }
+        for d in self.text_search_dictionaries.values() {
+            let me = ObjectRef::TextSearchDictionary(d.name.clone());
+            e.add(&me, ObjectRef::Schema(d.name.schema.clone()), DepKind::Normal);
+            if d.template.schema != "pg_catalog" {
+                for x in providing_extensions(KNOWN_EXTENSION_TEMPLATES, &d.template.name, &exts) {
+                    e.add(&me, ObjectRef::Extension(x.to_string()), DepKind::Normal);
                 }
             }
         }

@@ -27,8 +27,8 @@ mod view;
 
 pub use cast::{Cast, CastContext, CastKey, CastMethod};
 pub use collation::Collation;
-pub(crate) use deps::KNOWN_EXTENSION_DICTIONARIES;
 pub use deps::{extension_providing_type, sorted_columns, DepKind, Dependency, UniqueKey, KNOWN_EXTENSION_REQUIRES};
+pub(crate) use deps::{KNOWN_EXTENSION_DICTIONARIES, KNOWN_EXTENSION_TEMPLATES};
 pub use derived::Derived;
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexTarget};
@@ -48,7 +48,7 @@ pub use table::{
     IndexStorage, KeyConstraint, PartitionKey, PartitionOf, PartitionStrategy, ReplicaIdentity, SequenceOptions,
     Storage, Table,
 };
-pub use text_search::TextSearchConfig;
+pub use text_search::{TextSearchConfig, TextSearchDictionary};
 pub use trigger::{
     ConstraintTrigger, EventTrigger, Policy, PolicyCommand, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
 };
@@ -80,6 +80,7 @@ pub struct Catalog {
     /// Extended statistics objects.
     pub statistics: BTreeMap<QualifiedName, Statistics>,
     pub text_search_configs: BTreeMap<QualifiedName, TextSearchConfig>,
+    pub text_search_dictionaries: BTreeMap<QualifiedName, TextSearchDictionary>,
     /// Casts between types (user-defined: the server's own are not listed).
     pub casts: BTreeMap<CastKey, Cast>,
     /// `ALTER DEFAULT PRIVILEGES` entries.
@@ -207,6 +208,7 @@ impl Catalog {
         self.rules.retain(|m, _| keep(&m.table.schema));
         self.statistics.retain(|q, _| keep(&q.schema));
         self.text_search_configs.retain(|q, _| keep(&q.schema));
+        self.text_search_dictionaries.retain(|q, _| keep(&q.schema));
         self.default_privileges.retain(|k, _| k.schema.as_deref().is_none_or(&keep));
     }
 
@@ -298,6 +300,9 @@ impl Catalog {
         for c in self.text_search_configs.values() {
             owner(&c.owner);
         }
+        for d in self.text_search_dictionaries.values() {
+            owner(&d.owner);
+        }
         let mut acls: Vec<&Acl> = Vec::new();
         acls.extend(self.schemas.values().map(|s| &s.acl));
         acls.extend(self.types.values().map(|t| &t.acl));
@@ -341,6 +346,7 @@ impl Catalog {
         self.event_triggers.values_mut().for_each(|x| x.owner = None);
         self.statistics.values_mut().for_each(|x| x.owner = None);
         self.text_search_configs.values_mut().for_each(|x| x.owner = None);
+        self.text_search_dictionaries.values_mut().for_each(|x| x.owner = None);
     }
 
     /// A short, stable fingerprint of the catalog's content.
@@ -440,6 +446,9 @@ impl Catalog {
             }
             ObjectRef::Cast(k) => {
                 self.casts.remove(k);
+            }
+            ObjectRef::TextSearchDictionary(n) => {
+                self.text_search_dictionaries.remove(n);
             }
             ObjectRef::Statistics(n) => {
                 self.statistics.remove(n);

@@ -32,6 +32,7 @@ pub enum ObjectRef {
     /// An extended statistics object (`CREATE STATISTICS`).
     Statistics(QualifiedName),
     TextSearchConfig(QualifiedName),
+    TextSearchDictionary(QualifiedName),
     /// A cast, by its source and target types.
     Cast(CastKey),
     /// An `ALTER DEFAULT PRIVILEGES` entry.
@@ -78,6 +79,7 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Statistics(n) => write!(f, "statistics {n}"),
             ObjectRef::TextSearchConfig(n) => write!(f, "text search configuration {n}"),
             ObjectRef::Cast(k) => write!(f, "cast {k}"),
+            ObjectRef::TextSearchDictionary(n) => write!(f, "text search dictionary {n}"),
             ObjectRef::DefaultPrivileges(k) => write!(f, "{k}"),
         }
     }

@@ -1156,6 +1156,28 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::SetStatisticsTarget { name, target } => Action::new(rank(ALTER, 10, name))
             .step(st(format!("ALTER STATISTICS {name} SET STATISTICS {}", target.unwrap_or(-1))))
             .require([ObjectRef::Statistics(name.clone())]),
+        Change::CreateTextSearchDictionary(d) => Action::new(rank(CREATE, 1, &d.name))
+            .step(st(sql::create_text_search_dictionary(d)))
+            .provide([ObjectRef::TextSearchDictionary(d.name.clone())], cx),
+        Change::DropTextSearchDictionary(d) => Action::new(rank(DROP, 19, &d.name))
+            .step(st(format!("DROP TEXT SEARCH DICTIONARY {}", d.name)))
+            .remove([ObjectRef::TextSearchDictionary(d.name.clone())], cx),
+        Change::AlterTextSearchDictionary { name, from, to } => {
+            let obj = ObjectRef::TextSearchDictionary(name.clone());
+            let mut items: Vec<String> = to
+                .iter()
+                .filter(|(k, v)| from.get(*k) != Some(*v))
+                .map(|(k, v)| sql::dictionary_option(k, v))
+                .collect();
+            items.extend(from.keys().filter(|k| !to.contains_key(*k)).map(|k| q(k)));
+            Action::new(rank(ALTER, 1, name))
+                .step(st(format!("ALTER TEXT SEARCH DICTIONARY {name} ({})", items.join(", "))).hazard(
+                    H::StaleDerivedData,
+                    format!("indexes and stored values computed with {name} are not computed again"),
+                ))
+                .require([obj.clone()])
+                .require(cx.new_deps.of(&obj).cloned())
+        }
         Change::CreateTextSearchConfig(c) => {
             let mut a = Action::new(rank(CREATE, 2, &c.name))
                 .step(st(format!("CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})", c.name, c.parser)));
@@ -1438,6 +1460,7 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Cast(k) => format!("CAST {k}"),
         ObjectRef::Statistics(s) => format!("STATISTICS {s}"),
         ObjectRef::TextSearchConfig(c) => format!("TEXT SEARCH CONFIGURATION {c}"),
+        ObjectRef::TextSearchDictionary(d) => format!("TEXT SEARCH DICTIONARY {d}"),
         other => format!("{other}"),
     }
 }

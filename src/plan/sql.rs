@@ -567,6 +567,17 @@ pub fn create_policy(p: &crate::model::Policy) -> String {
     s
 }
 
+/// `option = 'value'` as the server prints `dictinitoption` (every value a string).
+pub fn dictionary_option(key: &str, value: &str) -> String {
+    format!("{} = {}", q(key), quote_literal(value))
+}
+
+pub fn create_text_search_dictionary(d: &crate::model::TextSearchDictionary) -> String {
+    let mut items = vec![format!("TEMPLATE = {}", d.template)];
+    items.extend(d.options.iter().map(|(k, v)| dictionary_option(k, v)));
+    format!("CREATE TEXT SEARCH DICTIONARY {} ({})", d.name, items.join(", "))
+}
+
 pub fn create_cast(c: &crate::model::Cast) -> String {
     use crate::model::{CastContext, CastMethod};
     let method = match &c.method {

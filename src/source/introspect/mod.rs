@@ -160,6 +160,7 @@ struct Queries {
     default_privileges: Vec<Row>,
     statistics: Vec<Row>,
     text_search_configs: Vec<Row>,
+    text_search_dictionaries: Vec<Row>,
     census: Vec<Row>,
     read_as: String,
 }
@@ -187,6 +188,7 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("casts", include_str!("queries/casts.sql")),
     ("default_privileges", include_str!("queries/default_privileges.sql")),
     ("statistics", include_str!("queries/statistics.sql")),
+    ("text_search_dictionaries", include_str!("queries/text_search_dictionaries.sql")),
     ("text_search_configs", include_str!("queries/text_search_configs.sql")),
     ("census", include_str!("queries/census.sql")),
 ];
@@ -254,6 +256,7 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
         casts: run(client, version, "casts", progress).await?,
         default_privileges: run(client, version, "default_privileges", progress).await?,
         statistics: run(client, version, "statistics", progress).await?,
+        text_search_dictionaries: run(client, version, "text_search_dictionaries", progress).await?,
         text_search_configs: run(client, version, "text_search_configs", progress).await?,
         // Last: the census names objects for people to read, not for the parser.
         census: {
@@ -399,6 +402,7 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
             },
         );
     }
+    text_search_dictionaries(q, &mut cat, bad);
     text_search_configs(q, &mut cat, bad);
     // Types: names first (they reference each other), then what they are made of.
     for r in &q.types {
@@ -694,6 +698,20 @@ fn column(r: &Row, table: &QualifiedName, cat: &Catalog, types: &mut TypeCache) 
 
 /// Text search configurations: before anything that reads expressions (a `regconfig`
 /// literal names one).
+fn text_search_dictionaries(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
+    let empty_path: Vec<String> = Vec::new();
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.text_search_dictionaries {
+        let name = qn(r, "schema", "name");
+        let built = build::text_search::dictionary_from_def(&r.get::<_, String>("definition"), &scope);
+        let Some(mut d) = bad.note(|| ObjectRef::TextSearchDictionary(name.clone()), built) else { continue };
+        d.owner = Some(r.get("owner"));
+        d.comment = r.get("comment");
+        cat.text_search_dictionaries.insert(name, d);
+    }
+}
+
 fn text_search_configs(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
     let split = |text: &str| {
         crate::normalize::expr::split_relation_text(text)

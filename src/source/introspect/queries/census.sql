@@ -115,7 +115,7 @@ WITH ext AS (
   UNION ALL SELECT 'pg_ts_template', 'text search templates', false, 'pg_ts_template'::regclass, x.oid, NULL
     FROM pg_ts_template x WHERE x.tmplnamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_template'::regclass AND ext.objid = x.oid)
-  UNION ALL SELECT 'pg_ts_dict', 'text search dictionaries', false, 'pg_ts_dict'::regclass, x.oid, NULL
+  UNION ALL SELECT 'pg_ts_dict', 'text search dictionaries', true, 'pg_ts_dict'::regclass, x.oid, NULL
     FROM pg_ts_dict x WHERE x.dictnamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_dict'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_transform', 'transforms', false, 'pg_transform'::regclass, x.oid, NULL FROM pg_transform x

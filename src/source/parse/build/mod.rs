@@ -7,6 +7,7 @@ pub mod cast;
 pub mod routine;
 pub mod rule;
 pub mod statistics;
+pub mod text_search;
 pub mod trigger;
 pub mod view;
 

@@ -179,6 +179,12 @@ impl Interpreter {
                 let q = self.find_statistics(&names, s)?.ok_or_else(|| missing("statistics object", &names))?;
                 self.catalog.statistics.get_mut(&q).expect("statistics").comment = text;
             }
+            ObjectType::ObjectTsdictionary => {
+                let q = self
+                    .find_text_search_dictionary(&names, s)?
+                    .ok_or_else(|| missing("text search dictionary", &names))?;
+                self.catalog.text_search_dictionaries.get_mut(&q).expect("dictionary").comment = text;
+            }
             ObjectType::ObjectTsconfiguration => {
                 let q = self
                     .find_text_search_config(&names, s)?

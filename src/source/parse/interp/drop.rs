@@ -121,6 +121,9 @@ impl Interpreter {
                 self.catalog.event_triggers.contains_key(n).then(|| ObjectRef::EventTrigger(n.clone()))
             }
             ObjectType::ObjectStatisticExt => self.find_statistics(names, s)?.map(ObjectRef::Statistics),
+            ObjectType::ObjectTsdictionary => {
+                self.find_text_search_dictionary(names, s)?.map(ObjectRef::TextSearchDictionary)
+            }
             ObjectType::ObjectTsconfiguration => {
                 self.find_text_search_config(names, s)?.map(ObjectRef::TextSearchConfig)
             }

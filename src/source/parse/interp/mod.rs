@@ -492,7 +492,11 @@ impl Interpreter {
             N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectTsconfiguration as i32 => {
                 self.create_text_search_config(st, s)
             }
+            N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectTsdictionary as i32 => {
+                self.create_text_search_dictionary(st, s)
+            }
             N::AlterTsconfigurationStmt(st) => self.alter_text_search_config(st, s),
+            N::AlterTsdictionaryStmt(st) => self.alter_text_search_dictionary(st, s),
             N::CreateStatsStmt(st) => self.create_statistics(st, s),
             N::AlterStatsStmt(st) => self.alter_statistics(st, s),
             N::ViewStmt(st) => self.create_view(st, s),
