@@ -76,12 +76,18 @@ pub struct Catalog {
     pub event_triggers: BTreeMap<String, EventTrigger>,
     pub policies: BTreeMap<Member, Policy>,
     /// Rewrite rules (not views' `_RETURN` rules).
+    // Left out of the fingerprint when empty, so catalogs without them keep theirs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub rules: BTreeMap<Member, Rule>,
     /// Extended statistics objects.
     pub statistics: BTreeMap<QualifiedName, Statistics>,
     pub text_search_configs: BTreeMap<QualifiedName, TextSearchConfig>,
+    // Left out of the fingerprint when empty, so catalogs without them keep theirs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub text_search_dictionaries: BTreeMap<QualifiedName, TextSearchDictionary>,
     /// Casts between types (user-defined: the server's own are not listed).
+    // Left out of the fingerprint when empty, so catalogs without them keep theirs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub casts: BTreeMap<CastKey, Cast>,
     /// `ALTER DEFAULT PRIVILEGES` entries.
     pub default_privileges: DefaultAcls,

@@ -105,6 +105,7 @@ pub struct Function {
     pub config: Vec<(String, String)>,
     /// `SUPPORT fn`: the planner support function (`fn(internal) RETURNS internal`), qualified
     /// (`pg_catalog` for a built-in one).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support: Option<QualifiedName>,
     pub owner: Option<String>,
     pub comment: Option<String>,
