@@ -107,11 +107,13 @@ const KIND_ORDER: &[&str] = &[
     "types",
     "sequences",
     "functions",
+    "casts",
     "tables",
     "views",
     "foreign_keys",
     "triggers",
     "policies",
+    "rules",
     "event_triggers",
     "default_privileges",
 ];
@@ -128,8 +130,9 @@ impl Group {
             O::Schema(_) => (None, "schemas"),
             O::Extension(_) => (None, "extensions"),
             O::EventTrigger(_) => (None, "event_triggers"),
+            O::Cast(_) => (None, "casts"),
             O::DefaultPrivileges(k) => (k.schema.clone(), "default_privileges"),
-            O::Type(q) | O::Collation(q) | O::TextSearchConfig(q) => (s(q), "types"),
+            O::Type(q) | O::Collation(q) | O::TextSearchConfig(q) | O::TextSearchDictionary(q) => (s(q), "types"),
             // `OWNED BY` ties a sequence to a column: it goes with the tables.
             O::Sequence(q) if step.sql.contains(" OWNED BY ") => (s(q), "tables"),
             O::Sequence(q) => (s(q), "sequences"),
@@ -144,6 +147,7 @@ impl Group {
             O::Function(r) | O::Aggregate(r) => (s(&r.name), "functions"),
             O::Trigger(t, _) => (s(t), "triggers"),
             O::Policy(t, _) => (s(t), "policies"),
+            O::Rule(t, _) => (s(t), "rules"),
         };
         Group { schema, kind }
     }

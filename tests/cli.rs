@@ -38,7 +38,7 @@ fn unsupported_statement_is_named_not_skipped() {
         tidemark(&["diff", "--from", "tests/cli/unsupported.sql", "--to", "tests/cli/unsupported.sql"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("unsupported.sql:2:1: error: unsupported statement: CREATE RULE"), "{err}");
+    assert!(err.contains("unsupported.sql:2:1: error: unsupported statement: CREATE PUBLICATION"), "{err}");
 }
 
 #[test]

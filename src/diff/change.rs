@@ -287,6 +287,17 @@ pub enum Change {
         forced: bool,
     },
 
+    CreateCast(crate::model::Cast),
+    DropCast(crate::model::Cast),
+
+    CreateRule(crate::model::Rule),
+    DropRule(crate::model::Rule),
+    /// `CREATE OR REPLACE RULE`: same table and name, new event, condition or commands.
+    ReplaceRule {
+        from: crate::model::Rule,
+        to: crate::model::Rule,
+    },
+
     CreateStatistics(crate::model::Statistics),
     DropStatistics(crate::model::Statistics),
     /// `ALTER STATISTICS ... SET STATISTICS` (`None`: back to the default).
@@ -295,6 +306,14 @@ pub enum Change {
         target: Option<i32>,
     },
 
+    CreateTextSearchDictionary(crate::model::TextSearchDictionary),
+    DropTextSearchDictionary(crate::model::TextSearchDictionary),
+    /// `ALTER TEXT SEARCH DICTIONARY ... (options)`: set what `to` holds, remove what it lacks.
+    AlterTextSearchDictionary {
+        name: QualifiedName,
+        from: std::collections::BTreeMap<String, String>,
+        to: std::collections::BTreeMap<String, String>,
+    },
     CreateTextSearchConfig(crate::model::TextSearchConfig),
     DropTextSearchConfig(crate::model::TextSearchConfig),
     /// A configuration's token types mapped to other dictionaries.
@@ -434,8 +453,16 @@ impl Change {
             Change::SetEventTriggerEnabled { name, .. } => O::EventTrigger(name.clone()),
             Change::CreatePolicy(p) | Change::DropPolicy(p) => O::Policy(p.table.clone(), p.name.clone()),
             Change::AlterPolicy { to, .. } => O::Policy(to.table.clone(), to.name.clone()),
+            Change::CreateCast(c) | Change::DropCast(c) => O::Cast(c.key()),
+            Change::CreateRule(r) | Change::DropRule(r) | Change::ReplaceRule { to: r, .. } => {
+                O::Rule(r.table.clone(), r.name.clone())
+            }
             Change::CreateStatistics(s) | Change::DropStatistics(s) => O::Statistics(s.name.clone()),
             Change::SetStatisticsTarget { name, .. } => O::Statistics(name.clone()),
+            Change::CreateTextSearchDictionary(d) | Change::DropTextSearchDictionary(d) => {
+                O::TextSearchDictionary(d.name.clone())
+            }
+            Change::AlterTextSearchDictionary { name, .. } => O::TextSearchDictionary(name.clone()),
             Change::CreateTextSearchConfig(c) | Change::DropTextSearchConfig(c) => O::TextSearchConfig(c.name.clone()),
             Change::AlterTextSearchMappings { name, .. } => O::TextSearchConfig(name.clone()),
             Change::Comment { object, .. }
@@ -600,6 +627,11 @@ impl Change {
             Change::CreatePolicy(p) => format!("create policy {} on {}", q(&p.name), p.table),
             Change::DropPolicy(p) => format!("drop policy {} on {}", q(&p.name), p.table),
             Change::AlterPolicy { to, .. } => format!("alter policy {} on {}", q(&to.name), to.table),
+            Change::CreateCast(c) => format!("create cast {}", c.key()),
+            Change::DropCast(c) => format!("drop cast {}", c.key()),
+            Change::CreateRule(r) => format!("create rule {} on {}", q(&r.name), r.table),
+            Change::DropRule(r) => format!("drop rule {} on {}", q(&r.name), r.table),
+            Change::ReplaceRule { to, .. } => format!("replace rule {} on {}", q(&to.name), to.table),
             Change::SetRowSecurity { table, enabled } => {
                 format!("{} row level security on {table}", if *enabled { "enable" } else { "disable" })
             }
@@ -612,6 +644,9 @@ impl Change {
                 Some(t) => format!("set the statistics target of {name} to {t}"),
                 None => format!("reset the statistics target of {name}"),
             },
+            Change::CreateTextSearchDictionary(d) => format!("create text search dictionary {}", d.name),
+            Change::DropTextSearchDictionary(d) => format!("drop text search dictionary {}", d.name),
+            Change::AlterTextSearchDictionary { name, .. } => format!("set options of text search dictionary {name}"),
             Change::CreateTextSearchConfig(c) => format!("create text search configuration {}", c.name),
             Change::DropTextSearchConfig(c) => format!("drop text search configuration {}", c.name),
             Change::AlterTextSearchMappings { name, .. } => {

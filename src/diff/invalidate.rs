@@ -67,8 +67,10 @@ impl Cx<'_> {
                 if handled.contains(&dep) {
                     continue;
                 }
-                let rule_like = matches!(dep, ObjectRef::View(_) | ObjectRef::Policy(..) | ObjectRef::Trigger(..))
-                    || self.generated_column(&dep, self.from).is_some();
+                let rule_like = matches!(
+                    dep,
+                    ObjectRef::View(_) | ObjectRef::Policy(..) | ObjectRef::Trigger(..) | ObjectRef::Rule(..)
+                ) || self.generated_column(&dep, self.from).is_some();
                 if reach == Reach::Rules && !rule_like {
                     continue;
                 }
@@ -144,6 +146,27 @@ impl Cx<'_> {
                         let mut created = b.clone();
                         created.comment = None;
                         self.push(Change::CreatePolicy(created));
+                        self.comment(obj.clone(), &None, &b.comment);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            ObjectRef::Cast(k) => match (self.from.casts.get(k), self.to.casts.get(k)) {
+                (Some(a), Some(b)) => {
+                    self.push(Change::DropCast(a.clone()));
+                    self.push(Change::CreateCast(crate::model::Cast { comment: None, ..b.clone() }));
+                    self.comment(obj.clone(), &None, &b.comment);
+                    true
+                }
+                _ => false,
+            },
+            ObjectRef::Rule(t, n) => {
+                let key = crate::model::Member::new(t, n.clone());
+                match (self.from.rules.get(&key), self.to.rules.get(&key)) {
+                    (Some(a), Some(b)) => {
+                        self.push(Change::DropRule(a.clone()));
+                        self.push(Change::CreateRule(super::routines::undecorated_rule(b)));
                         self.comment(obj.clone(), &None, &b.comment);
                         true
                     }
@@ -246,6 +269,7 @@ fn altered_in_place(c: &Change, to: &crate::model::Catalog) -> Option<ObjectRef>
         Change::ReplaceTrigger { to, .. } => ObjectRef::Trigger(to.table.clone(), to.name.clone()),
         Change::SetTriggerEnabled { table, name, .. } => ObjectRef::Trigger(table.clone(), name.clone()),
         Change::AlterPolicy { to, .. } => ObjectRef::Policy(to.table.clone(), to.name.clone()),
+        Change::ReplaceRule { to, .. } => ObjectRef::Rule(to.table.clone(), to.name.clone()),
         Change::SetIndexOptions { name, .. } => ObjectRef::Index(name.clone()),
         Change::SetStatisticsTarget { name, .. } => ObjectRef::Statistics(name.clone()),
         Change::Comment { object, .. }
@@ -268,6 +292,8 @@ fn dropped_object(c: &Change) -> Option<ObjectRef> {
         Change::DropTrigger(t) => ObjectRef::Trigger(t.table.clone(), t.name.clone()),
         Change::ReplaceTrigger { to, .. } => ObjectRef::Trigger(to.table.clone(), to.name.clone()),
         Change::DropPolicy(p) => ObjectRef::Policy(p.table.clone(), p.name.clone()),
+        Change::DropRule(r) => ObjectRef::Rule(r.table.clone(), r.name.clone()),
+        Change::DropCast(c) => ObjectRef::Cast(c.key()),
         Change::DropConstraint { table, constraint } => ObjectRef::Constraint(table.clone(), constraint.name.clone()),
         Change::DropIndex(i) => ObjectRef::Index(i.name.clone()),
         Change::DropStatistics(s) => ObjectRef::Statistics(s.name.clone()),

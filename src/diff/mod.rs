@@ -53,7 +53,10 @@ impl Cx<'_> {
         self.views();
         self.triggers();
         self.policies();
+        self.rules();
+        self.casts();
         self.statistics();
+        self.text_search_dictionaries();
         self.text_search_configs();
         self.default_privileges();
         self.recreate_dependents();

@@ -207,6 +207,46 @@ impl Cx<'_> {
         }
     }
 
+    /// Casts cannot be altered: a cast whose definition changes is dropped and created.
+    pub(super) fn casts(&mut self) {
+        let same = |a: &crate::model::Cast, b: &crate::model::Cast| {
+            a.source == b.source && a.target == b.target && a.method == b.method && a.context == b.context
+        };
+        for (key, c) in &self.from.casts {
+            if self.to.casts.get(key).is_none_or(|n| !same(c, n)) {
+                self.push(Change::DropCast(c.clone()));
+            }
+        }
+        for (key, c) in &self.to.casts {
+            let old = self.from.casts.get(key).filter(|o| same(o, c));
+            if old.is_none() {
+                self.push(Change::CreateCast(crate::model::Cast { comment: None, ..c.clone() }));
+            }
+            self.comment(ObjectRef::Cast(key.clone()), &old.and_then(|o| o.comment.clone()), &c.comment);
+        }
+    }
+
+    pub(super) fn rules(&mut self) {
+        for (key, r) in &self.from.rules {
+            if !self.to.rules.contains_key(key) {
+                self.push(Change::DropRule(r.clone()));
+            }
+        }
+        for (key, r) in &self.to.rules {
+            let old = self.from.rules.get(key);
+            match old {
+                Some(o) if same_rule(o, r) => {}
+                Some(o) => self.push(Change::ReplaceRule { from: o.clone(), to: undecorated_rule(r) }),
+                None => self.push(Change::CreateRule(undecorated_rule(r))),
+            }
+            self.comment(
+                ObjectRef::Rule(r.table.clone(), r.name.clone()),
+                &old.and_then(|o| o.comment.clone()),
+                &r.comment,
+            );
+        }
+    }
+
     pub(super) fn policies(&mut self) {
         for (key, p) in &self.from.policies {
             if self.to.policies.get(key).is_none_or(|n| n.command != p.command || n.permissive != p.permissive) {
@@ -251,6 +291,15 @@ fn undecorated_view(v: &View) -> View {
     v.comment = None;
     v.columns.iter_mut().for_each(|c| c.comment = None);
     v
+}
+
+pub(super) fn undecorated_rule(r: &crate::model::Rule) -> crate::model::Rule {
+    crate::model::Rule { comment: None, ..r.clone() }
+}
+
+/// Equal as far as CREATE RULE is concerned (not the comment).
+fn same_rule(a: &crate::model::Rule, b: &crate::model::Rule) -> bool {
+    undecorated_rule(a) == undecorated_rule(b)
 }
 
 fn undecorated_function(f: &Function) -> Function {

@@ -47,6 +47,33 @@ impl Cx<'_> {
         self.comment(obj, &None, &s.comment);
     }
 
+    /// A dictionary's template cannot change: drop and create; its options change in place.
+    pub(super) fn text_search_dictionaries(&mut self) {
+        for (name, d) in &self.from.text_search_dictionaries {
+            if self.to.text_search_dictionaries.get(name).is_none_or(|n| n.template != d.template) {
+                self.push(Change::DropTextSearchDictionary(d.clone()));
+            }
+        }
+        for (name, d) in &self.to.text_search_dictionaries {
+            let obj = ObjectRef::TextSearchDictionary(name.clone());
+            let old = self.from.text_search_dictionaries.get(name).filter(|o| o.template == d.template);
+            match old {
+                None => self.push(Change::CreateTextSearchDictionary(crate::model::TextSearchDictionary {
+                    comment: None,
+                    ..d.clone()
+                })),
+                Some(o) if o.options != d.options => self.push(Change::AlterTextSearchDictionary {
+                    name: name.clone(),
+                    from: o.options.clone(),
+                    to: d.options.clone(),
+                }),
+                Some(_) => {}
+            }
+            self.owner(obj.clone(), &old.and_then(|o| o.owner.clone()), &d.owner);
+            self.comment(obj, &old.and_then(|o| o.comment.clone()), &d.comment);
+        }
+    }
+
     pub(super) fn text_search_configs(&mut self) {
         for (name, c) in &self.from.text_search_configs {
             if self.to.text_search_configs.get(name).is_none_or(|n| n.parser != c.parser) {

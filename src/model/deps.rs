@@ -80,6 +80,10 @@ pub fn extension_providing_type(name: &str) -> Option<&'static str> {
 pub(crate) const KNOWN_EXTENSION_DICTIONARIES: &[(&str, &str)] =
     &[("unaccent", "unaccent"), ("intdict", "dict_int"), ("xsyn", "dict_xsyn")];
 
+/// Text search templates of common extensions.
+pub(crate) const KNOWN_EXTENSION_TEMPLATES: &[(&str, &str)] =
+    &[("unaccent", "unaccent"), ("intdict_template", "dict_int"), ("xsyn_template", "dict_xsyn")];
+
 /// The extensions that may provide `name`: the known one if present, else every extension.
 fn providing_extensions<'a>(known: &[(&str, &'a str)], name: &str, present: &[&'a str]) -> Vec<&'a str> {
     match known.iter().find(|(n, _)| *n == name) {
@@ -333,6 +337,13 @@ impl Catalog {
                 Some(super::Returns::Table(cols)) => cols.iter().for_each(|(_, t)| e.ty(&me, t, &exts)),
                 None => {}
             }
+            if let Some(support) = f.support.as_ref().filter(|s| s.schema != "pg_catalog") {
+                e.add(
+                    &me,
+                    ObjectRef::Function(super::RoutineId { name: support.clone(), args: "internal".into() }),
+                    DepKind::Normal,
+                );
+            }
             if let super::FunctionBody::Atomic(stmts) = &f.body {
                 for q in stmts {
                     for r in &q.refs {
@@ -382,6 +393,23 @@ impl Catalog {
                 e.expr(&me, x, DepKind::Auto);
             }
         }
+        for r in self.rules.values() {
+            let me = ObjectRef::Rule(r.table.clone(), r.name.clone());
+            let on = if self.views.contains_key(&r.table) {
+                ObjectRef::View(r.table.clone())
+            } else {
+                ObjectRef::Table(r.table.clone())
+            };
+            e.add(&me, on, DepKind::Auto);
+            if let Some(c) = &r.condition {
+                e.expr(&me, c, DepKind::Normal);
+            }
+            for q in &r.actions {
+                for x in &q.refs {
+                    e.add(&me, x.clone(), DepKind::Normal);
+                }
+            }
+        }
         for st in self.statistics.values() {
             let me = ObjectRef::Statistics(st.name.clone());
             e.add(&me, ObjectRef::Schema(st.name.schema.clone()), DepKind::Normal);
@@ -398,10 +426,31 @@ impl Catalog {
             e.add(&me, ObjectRef::Schema(c.name.schema.clone()), DepKind::Normal);
             let dictionaries: std::collections::BTreeSet<&QualifiedName> = c.mappings.values().flatten().collect();
             for d in dictionaries.into_iter().filter(|d| d.schema != "pg_catalog") {
-                if KNOWN_EXTENSION_DICTIONARIES.iter().any(|(n, _)| *n == d.name) {
+                if self.text_search_dictionaries.contains_key(d) {
+                    e.add(&me, ObjectRef::TextSearchDictionary(d.clone()), DepKind::Normal);
+                } else if KNOWN_EXTENSION_DICTIONARIES.iter().any(|(n, _)| *n == d.name) {
                     for x in providing_extensions(KNOWN_EXTENSION_DICTIONARIES, &d.name, &exts) {
                         e.add(&me, ObjectRef::Extension(x.to_string()), DepKind::Normal);
                     }
+                }
+            }
+        }
+        for d in self.text_search_dictionaries.values() {
+            let me = ObjectRef::TextSearchDictionary(d.name.clone());
+            e.add(&me, ObjectRef::Schema(d.name.schema.clone()), DepKind::Normal);
+            if d.template.schema != "pg_catalog" {
+                for x in providing_extensions(KNOWN_EXTENSION_TEMPLATES, &d.template.name, &exts) {
+                    e.add(&me, ObjectRef::Extension(x.to_string()), DepKind::Normal);
+                }
+            }
+        }
+        for c in self.casts.values() {
+            let me = ObjectRef::Cast(c.key());
+            e.ty(&me, &c.source, &exts);
+            e.ty(&me, &c.target, &exts);
+            if let super::CastMethod::Function(f) = &c.method {
+                if f.name.schema != "pg_catalog" {
+                    e.add(&me, ObjectRef::Function(f.clone()), DepKind::Normal);
                 }
             }
         }

@@ -1,8 +1,9 @@
 //! `exclude`: objects a team manages elsewhere, left out of every comparison on purpose.
 //! A pattern is matched against an object's name as `schema.name` (unquoted) with `*` for any
 //! run of characters and `?` for one; a pattern without a dot names an object outside schemas
-//! (an extension, an event trigger, a publication). Excluding a table excludes its indexes,
-//! triggers, policies and statistics.
+//! (an extension, an event trigger, a publication), and a cast is matched by the server's
+//! identity of it (`(text AS public.code)`). Excluding a table excludes its indexes, triggers,
+//! policies, rules and statistics.
 
 use super::{Catalog, ObjectRef, QualifiedName};
 
@@ -50,6 +51,14 @@ impl Exclusions {
         gone.extend(
             catalog.text_search_configs.keys().filter(|n| q(n)).map(|n| ObjectRef::TextSearchConfig(n.clone())),
         );
+        gone.extend(
+            catalog
+                .text_search_dictionaries
+                .keys()
+                .filter(|n| q(n))
+                .map(|n| ObjectRef::TextSearchDictionary(n.clone())),
+        );
+        gone.extend(catalog.casts.keys().filter(|c| self.text(&c.to_string())).map(|c| ObjectRef::Cast(c.clone())));
         gone.extend(catalog.event_triggers.keys().filter(|n| self.text(n)).map(|n| ObjectRef::EventTrigger(n.clone())));
         gone.extend(catalog.extensions.keys().filter(|n| self.text(n)).map(|n| ObjectRef::Extension(n.clone())));
         let before = size(catalog);
@@ -58,6 +67,7 @@ impl Exclusions {
         }
         catalog.triggers.retain(|m, _| !q(&m.table));
         catalog.policies.retain(|m, _| !q(&m.table));
+        catalog.rules.retain(|m, _| !q(&m.table));
         before - size(catalog)
     }
 }
@@ -78,6 +88,9 @@ fn size(c: &Catalog) -> usize {
         + c.extensions.len()
         + c.triggers.len()
         + c.policies.len()
+        + c.rules.len()
+        + c.casts.len()
+        + c.text_search_dictionaries.len()
 }
 
 /// `*` any run of bytes, `?` one byte, everything else itself.

@@ -5,6 +5,7 @@
 //! anything that walks a catalog walks it in the same order every time. Fields that a source
 //! cannot know are `Option`s whose `None` means "not stated" and is documented on the field.
 
+mod cast;
 mod collation;
 mod deps;
 mod derived;
@@ -15,6 +16,7 @@ mod names;
 mod object;
 mod privileges;
 mod routine;
+mod rule;
 mod schema;
 mod sequence;
 mod statistics;
@@ -24,9 +26,10 @@ mod trigger;
 mod types;
 mod view;
 
+pub use cast::{Cast, CastContext, CastKey, CastMethod};
 pub use collation::Collation;
-pub(crate) use deps::KNOWN_EXTENSION_DICTIONARIES;
 pub use deps::{extension_providing_type, sorted_columns, DepKind, Dependency, UniqueKey, KNOWN_EXTENSION_REQUIRES};
+pub(crate) use deps::{KNOWN_EXTENSION_DICTIONARIES, KNOWN_EXTENSION_TEMPLATES};
 pub use derived::Derived;
 pub use exclude::Exclusions;
 pub use expr::Expr;
@@ -38,6 +41,7 @@ pub use privileges::{
     DefaultAcls, Grant, Grantee, Privilege,
 };
 pub use routine::{Aggregate, ArgMode, Argument, Function, FunctionBody, Parallel, Returns, RoutineId, Volatility};
+pub use rule::{Rule, RuleEvent};
 pub use schema::{Extension, Schema};
 pub use sequence::Sequence;
 pub use statistics::{Statistics, StatisticsKind};
@@ -46,7 +50,7 @@ pub use table::{
     IndexStorage, KeyConstraint, PartitionKey, PartitionOf, PartitionStrategy, ReplicaIdentity, SequenceOptions,
     Storage, Table,
 };
-pub use text_search::TextSearchConfig;
+pub use text_search::{TextSearchConfig, TextSearchDictionary};
 pub use trigger::{
     ConstraintTrigger, EventTrigger, Policy, PolicyCommand, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
 };
@@ -73,16 +77,27 @@ pub struct Catalog {
     pub triggers: BTreeMap<Member, Trigger>,
     pub event_triggers: BTreeMap<String, EventTrigger>,
     pub policies: BTreeMap<Member, Policy>,
+    /// Rewrite rules (not views' `_RETURN` rules).
+    // Left out of the fingerprint when empty, so catalogs without them keep theirs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub rules: BTreeMap<Member, Rule>,
     /// Extended statistics objects.
     pub statistics: BTreeMap<QualifiedName, Statistics>,
     pub text_search_configs: BTreeMap<QualifiedName, TextSearchConfig>,
+    // Left out of the fingerprint when empty, so catalogs without them keep theirs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub text_search_dictionaries: BTreeMap<QualifiedName, TextSearchDictionary>,
+    /// Casts between types (user-defined: the server's own are not listed).
+    // Left out of the fingerprint when empty, so catalogs without them keep theirs.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub casts: BTreeMap<CastKey, Cast>,
     /// `ALTER DEFAULT PRIVILEGES` entries.
     pub default_privileges: DefaultAcls,
     /// The role a live database was read as (who a plan against it runs as); `None` for files.
     pub read_as: Derived<Option<String>>,
 }
 
-/// An object named within a table: a trigger or a policy.
+/// An object named within a table: a trigger, a policy or a rule.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Member {
     pub table: QualifiedName,
@@ -198,8 +213,10 @@ impl Catalog {
         self.aggregates.retain(|r, _| keep(&r.name.schema));
         self.triggers.retain(|m, _| keep(&m.table.schema));
         self.policies.retain(|m, _| keep(&m.table.schema));
+        self.rules.retain(|m, _| keep(&m.table.schema));
         self.statistics.retain(|q, _| keep(&q.schema));
         self.text_search_configs.retain(|q, _| keep(&q.schema));
+        self.text_search_dictionaries.retain(|q, _| keep(&q.schema));
         self.default_privileges.retain(|k, _| k.schema.as_deref().is_none_or(&keep));
     }
 
@@ -291,6 +308,9 @@ impl Catalog {
         for c in self.text_search_configs.values() {
             owner(&c.owner);
         }
+        for d in self.text_search_dictionaries.values() {
+            owner(&d.owner);
+        }
         let mut acls: Vec<&Acl> = Vec::new();
         acls.extend(self.schemas.values().map(|s| &s.acl));
         acls.extend(self.types.values().map(|t| &t.acl));
@@ -334,6 +354,7 @@ impl Catalog {
         self.event_triggers.values_mut().for_each(|x| x.owner = None);
         self.statistics.values_mut().for_each(|x| x.owner = None);
         self.text_search_configs.values_mut().for_each(|x| x.owner = None);
+        self.text_search_dictionaries.values_mut().for_each(|x| x.owner = None);
     }
 
     /// A short, stable fingerprint of the catalog's content.
@@ -366,6 +387,7 @@ impl Catalog {
                 self.indexes.retain(|_, i| i.table != *t);
                 self.triggers.retain(|m, _| m.table != *t);
                 self.policies.retain(|m, _| m.table != *t);
+                self.rules.retain(|m, _| m.table != *t);
                 self.statistics.retain(|_, s| s.table != *t);
             }
             ObjectRef::Function(r) if r.args.is_empty() => self.functions.retain(|id, _| id.name != r.name),
@@ -437,6 +459,15 @@ impl Catalog {
             }
             ObjectRef::Policy(t, n) => {
                 self.policies.remove(&Member::new(t, n.clone()));
+            }
+            ObjectRef::Rule(t, n) => {
+                self.rules.remove(&Member::new(t, n.clone()));
+            }
+            ObjectRef::Cast(k) => {
+                self.casts.remove(k);
+            }
+            ObjectRef::TextSearchDictionary(n) => {
+                self.text_search_dictionaries.remove(n);
             }
             ObjectRef::Statistics(n) => {
                 self.statistics.remove(n);

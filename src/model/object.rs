@@ -1,7 +1,7 @@
 //! [`ObjectRef`]: the identity of any object the model holds, used for dependency edges, for
 //! object paths in reports (`table public.users column email`) and for ordering.
 
-use super::{DefaultAclKey, QualifiedName, RoutineId};
+use super::{CastKey, DefaultAclKey, QualifiedName, RoutineId};
 use serde::Serialize;
 use std::fmt;
 
@@ -27,9 +27,14 @@ pub enum ObjectRef {
     Trigger(QualifiedName, String),
     EventTrigger(String),
     Policy(QualifiedName, String),
+    /// A rewrite rule, by table and rule name.
+    Rule(QualifiedName, String),
     /// An extended statistics object (`CREATE STATISTICS`).
     Statistics(QualifiedName),
     TextSearchConfig(QualifiedName),
+    TextSearchDictionary(QualifiedName),
+    /// A cast, by its source and target types.
+    Cast(CastKey),
     /// An `ALTER DEFAULT PRIVILEGES` entry.
     DefaultPrivileges(DefaultAclKey),
 }
@@ -43,7 +48,8 @@ impl ObjectRef {
             | ObjectRef::ColumnDefault(t, _)
             | ObjectRef::Constraint(t, _)
             | ObjectRef::Trigger(t, _)
-            | ObjectRef::Policy(t, _) => Some(t),
+            | ObjectRef::Policy(t, _)
+            | ObjectRef::Rule(t, _) => Some(t),
             _ => None,
         }
     }
@@ -69,8 +75,11 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Trigger(t, n) => write!(f, "trigger {} on {t}", q(n)),
             ObjectRef::EventTrigger(n) => write!(f, "event trigger {}", q(n)),
             ObjectRef::Policy(t, n) => write!(f, "policy {} on {t}", q(n)),
+            ObjectRef::Rule(t, n) => write!(f, "rule {} on {t}", q(n)),
             ObjectRef::Statistics(n) => write!(f, "statistics {n}"),
             ObjectRef::TextSearchConfig(n) => write!(f, "text search configuration {n}"),
+            ObjectRef::Cast(k) => write!(f, "cast {k}"),
+            ObjectRef::TextSearchDictionary(n) => write!(f, "text search dictionary {n}"),
             ObjectRef::DefaultPrivileges(k) => write!(f, "{k}"),
         }
     }

@@ -103,6 +103,10 @@ pub struct Function {
     pub rows: String,
     /// `SET name = value` options, in order.
     pub config: Vec<(String, String)>,
+    /// `SUPPORT fn`: the planner support function (`fn(internal) RETURNS internal`), qualified
+    /// (`pg_catalog` for a built-in one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<QualifiedName>,
     pub owner: Option<String>,
     pub comment: Option<String>,
     pub acl: Acl,

@@ -56,7 +56,54 @@ pub fn routine_query(
     analyze(node, scope, &[], &frame)
 }
 
+/// A command of a rule on `table`: `new` and `old` are rows of the table. Their qualifiers
+/// stay in the comparison form (`new.a` is not `old.a`).
+pub fn rule_query(node: &Node, table: &QualifiedName, scope: &Scope) -> Result<Analyzed, String> {
+    let frame = rule_frame(table, scope);
+    analyze_with(node, scope, &[], &frame, true)
+}
+
+/// A rule's `WHERE` condition (it reads `new` and `old`, and may hold subqueries).
+pub fn rule_condition(node: &Node, table: &QualifiedName, scope: &Scope) -> Result<Expr, String> {
+    let mut refs = BTreeSet::new();
+    let mut resolved = node.clone();
+    qualify(&mut resolved, scope, &mut refs)?;
+    let sql = expr::deparse_expr(&resolved)?;
+    let frame = rule_frame(table, scope);
+    let mut key_tree = resolved;
+    walk_expr(&mut key_tree, scope, &frame, &BTreeMap::new(), &mut refs)?;
+    keep_new_old(&mut key_tree);
+    canonicalize(&mut key_tree);
+    let key = expr::deparse_expr(&key_tree)?;
+    Ok(Expr { sql, key, refs })
+}
+
+fn rule_frame(table: &QualifiedName, scope: &Scope) -> Frame<'static> {
+    let mut frame = Frame::root();
+    for alias in ["new", "old"] {
+        frame.rels.push(Rel { alias: alias.into(), relation: Some(table.clone()), columns: scope.columns_of(table) });
+    }
+    frame
+}
+
+/// `new.a` becomes the one-part name `"new.a"`, so dropping qualifiers keeps it apart from
+/// `old.a` and from a column `a` of a relation the command reads.
+fn keep_new_old(node: &mut Node) {
+    rewrite(node, &mut |n| {
+        if let Some(N::ColumnRef(cr)) = n.node.as_mut() {
+            let names = names_of(&cr.fields);
+            if cr.fields.len() == 2 && names.len() == 2 && matches!(names[0].as_str(), "new" | "old") {
+                cr.fields = vec![string_node(&format!("{}.{}", names[0], names[1]))];
+            }
+        }
+    });
+}
+
 fn analyze(node: &Node, scope: &Scope, names: &[String], root: &Frame) -> Result<Analyzed, String> {
+    analyze_with(node, scope, names, root, false)
+}
+
+fn analyze_with(node: &Node, scope: &Scope, names: &[String], root: &Frame, new_old: bool) -> Result<Analyzed, String> {
     let mut refs = BTreeSet::new();
     let mut resolved = node.clone();
     qualify(&mut resolved, scope, &mut refs)?;
@@ -79,6 +126,9 @@ fn analyze(node: &Node, scope: &Scope, names: &[String], root: &Frame) -> Result
             Vec::new()
         }
     };
+    if new_old {
+        keep_new_old(&mut key_tree);
+    }
     canonicalize(&mut key_tree);
     let key = deparse(&key_tree)?;
     Ok(Analyzed { query: Query { sql, key, refs }, columns })
@@ -143,7 +193,7 @@ fn qualify(node: &mut Node, scope: &Scope, refs: &mut BTreeSet<ObjectRef>) -> Re
         if error.is_some() {
             return;
         }
-        if let Some(N::RangeVar(rv)) = n.node.as_mut() {
+        let mut qualify_rv = |rv: &mut pb::RangeVar| {
             if rv.schemaname.is_empty() && ctes.contains(&rv.relname) {
                 return;
             }
@@ -158,6 +208,22 @@ fn qualify(node: &mut Node, scope: &Scope, refs: &mut BTreeSet<ObjectRef>) -> Re
                 }
                 None => error = Some(format!("relation \"{}\" does not exist", rv.relname)),
             }
+        };
+        // The target of a data-modifying command is not a child node of its statement.
+        let target = match n.node.as_mut() {
+            Some(N::InsertStmt(s)) => s.relation.as_mut(),
+            Some(N::UpdateStmt(s)) => s.relation.as_mut(),
+            Some(N::DeleteStmt(s)) => s.relation.as_mut(),
+            _ => None,
+        };
+        if let Some(rv) = target {
+            qualify_rv(rv);
+        }
+        if let Some(N::RangeVar(rv)) = n.node.as_mut() {
+            qualify_rv(rv);
+            return;
+        }
+        if error.is_some() {
             return;
         }
         if let Err(e) = expr::resolve_one(n, &cx, refs) {
@@ -852,7 +918,48 @@ fn analyze_any(
         let mut item = Node { node: Some(N::RangeVar(rv)) };
         from_item(&mut item, scope, &mut frame, ctes, refs)?;
     }
+    if let Some(N::InsertStmt(ins)) = node.node.as_mut() {
+        insert_columns(ins, scope);
+    }
     walk_expr(node, scope, &frame, ctes, refs)
+}
+
+/// `INSERT INTO t VALUES (...)` / `INSERT INTO t SELECT ...` names its target columns, as the
+/// server prints it: the table's first columns, as many as the row has.
+fn insert_columns(ins: &mut pb::InsertStmt, scope: &Scope) {
+    if !ins.cols.is_empty() {
+        return;
+    }
+    let Some(rv) = ins.relation.as_ref() else { return };
+    let schema = (!rv.schemaname.is_empty()).then_some(rv.schemaname.as_str());
+    let Some(columns) = scope.find_queryable(schema, &rv.relname).and_then(|qn| scope.columns_of(&qn)) else {
+        return;
+    };
+    let width = match ins.select_stmt.as_deref().and_then(|n| n.node.as_ref()) {
+        Some(N::SelectStmt(sel)) => match sel.values_lists.first().and_then(|v| v.node.as_ref()) {
+            Some(N::List(l)) => l.items.len(),
+            _ if sel.op == SetOperation::SetopNone as i32 && !sel.target_list.iter().any(has_star) => {
+                sel.target_list.len()
+            }
+            _ => return,
+        },
+        _ => return,
+    };
+    if width > columns.len() {
+        return;
+    }
+    ins.cols = columns[..width]
+        .iter()
+        .map(|(name, _)| Node {
+            node: Some(N::ResTarget(Box::new(pb::ResTarget { name: name.clone(), ..Default::default() }))),
+        })
+        .collect();
+}
+
+fn has_star(n: &Node) -> bool {
+    let mut star = false;
+    super::visit(n, &mut |x| star |= matches!(x.node.as_ref(), Some(N::AStar(_))));
+    star
 }
 
 /// The comparison form: see the module docs.

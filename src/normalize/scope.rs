@@ -49,6 +49,10 @@ impl<'a> Scope<'a> {
         self.find(schema, name, |qn| self.catalog.text_search_configs.contains_key(qn))
     }
 
+    pub fn find_text_search_dictionary(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
+        self.find(schema, name, |qn| self.catalog.text_search_dictionaries.contains_key(qn))
+    }
+
     pub fn find_table(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
         self.find(schema, name, |qn| self.catalog.tables.contains_key(qn))
     }

@@ -53,6 +53,9 @@ pub fn dictionary(names: &[String], scope: &Scope) -> Result<QualifiedName, Stri
         _ => return Err(format!("invalid dictionary name {}", names.join("."))),
     };
     let exists = |schema: &str| {
+        if scope.catalog.text_search_dictionaries.contains_key(&QualifiedName::new(schema, name)) {
+            return true;
+        }
         if schema == "pg_catalog" {
             return BUILTIN_DICTIONARIES.contains(&name);
         }
@@ -68,7 +71,40 @@ pub fn dictionary(names: &[String], scope: &Scope) -> Result<QualifiedName, Stri
     };
     found.ok_or_else(|| {
         format!(
-            "text search dictionary \"{}\" does not exist (known: pg_catalog's and those of unaccent, dict_int, dict_xsyn)",
+            "text search dictionary \"{}\" does not exist (known: the schema's own, pg_catalog's and those of unaccent, dict_int, dict_xsyn)",
+            names.join(".")
+        )
+    })
+}
+
+/// The templates of pg_catalog.
+const BUILTIN_TEMPLATES: &[&str] = &["ispell", "simple", "snowball", "synonym", "thesaurus"];
+
+/// A text search template named by a statement: pg_catalog's, or a known extension's (in the
+/// schema it was created in), along the search path when unqualified.
+pub fn template(names: &[String], scope: &Scope) -> Result<QualifiedName, String> {
+    let (schema, name) = match names {
+        [n] => (None, n.as_str()),
+        [s, n] => (Some(s.as_str()), n.as_str()),
+        _ => return Err(format!("invalid template name {}", names.join("."))),
+    };
+    let exists = |schema: &str| {
+        if schema == "pg_catalog" {
+            return BUILTIN_TEMPLATES.contains(&name);
+        }
+        crate::model::KNOWN_EXTENSION_TEMPLATES
+            .iter()
+            .any(|(t, ext)| *t == name && scope.catalog.extensions.get(*ext).is_some_and(|e| e.schema == schema))
+    };
+    let found = match schema {
+        Some(s) => exists(s).then(|| QualifiedName::new(s, name)),
+        None => {
+            std::iter::once("pg_catalog").chain(scope.path()).find(|s| exists(s)).map(|s| QualifiedName::new(s, name))
+        }
+    };
+    found.ok_or_else(|| {
+        format!(
+            "text search template \"{}\" does not exist (known: pg_catalog's and those of unaccent, dict_int, dict_xsyn)",
             names.join(".")
         )
     })

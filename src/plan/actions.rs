@@ -1180,6 +1180,28 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::SetStatisticsTarget { name, target } => Action::new(rank(ALTER, 10, name))
             .step(st(format!("ALTER STATISTICS {name} SET STATISTICS {}", target.unwrap_or(-1))))
             .require([ObjectRef::Statistics(name.clone())]),
+        Change::CreateTextSearchDictionary(d) => Action::new(rank(CREATE, 1, &d.name))
+            .step(st(sql::create_text_search_dictionary(d)))
+            .provide([ObjectRef::TextSearchDictionary(d.name.clone())], cx),
+        Change::DropTextSearchDictionary(d) => Action::new(rank(DROP, 19, &d.name))
+            .step(st(format!("DROP TEXT SEARCH DICTIONARY {}", d.name)))
+            .remove([ObjectRef::TextSearchDictionary(d.name.clone())], cx),
+        Change::AlterTextSearchDictionary { name, from, to } => {
+            let obj = ObjectRef::TextSearchDictionary(name.clone());
+            let mut items: Vec<String> = to
+                .iter()
+                .filter(|(k, v)| from.get(*k) != Some(*v))
+                .map(|(k, v)| sql::dictionary_option(k, v))
+                .collect();
+            items.extend(from.keys().filter(|k| !to.contains_key(*k)).map(|k| q(k)));
+            Action::new(rank(ALTER, 1, name))
+                .step(st(format!("ALTER TEXT SEARCH DICTIONARY {name} ({})", items.join(", "))).hazard(
+                    H::StaleDerivedData,
+                    format!("indexes and stored values computed with {name} are not computed again"),
+                ))
+                .require([obj.clone()])
+                .require(cx.new_deps.of(&obj).cloned())
+        }
         Change::CreateTextSearchConfig(c) => {
             let mut a = Action::new(rank(CREATE, 2, &c.name))
                 .step(st(format!("CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})", c.name, c.parser)));
@@ -1232,6 +1254,27 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                     .hazard(H::Authorization, summary.clone()),
             )
             .remove([ObjectRef::Policy(p.table.clone(), p.name.clone())], cx),
+        Change::CreateCast(c) => Action::new(rank(CREATE, 14, c.key().to_string()))
+            .step(st(sql::create_cast(c)))
+            .provide([ObjectRef::Cast(c.key())], cx),
+        Change::DropCast(c) => Action::new(rank(DROP, 9, c.key().to_string()))
+            .step(st(format!("DROP CAST ({} AS {})", c.source, c.target)))
+            .remove([ObjectRef::Cast(c.key())], cx),
+        Change::CreateRule(r) => Action::new(rank(CREATE, 13, format!("{}.{}", r.table, r.name)))
+            .step(st(sql::create_rule(r, false)).lock(L::AccessExclusive))
+            .provide([ObjectRef::Rule(r.table.clone(), r.name.clone())], cx),
+        Change::ReplaceRule { from, to } => {
+            let me = ObjectRef::Rule(to.table.clone(), to.name.clone());
+            let old_deps: Vec<ObjectRef> =
+                cx.old_deps.of(&ObjectRef::Rule(from.table.clone(), from.name.clone())).cloned().collect();
+            Action::new(rank(ALTER, 14, format!("{}.{}", to.table, to.name)))
+                .step(st(sql::create_rule(to, true)).lock(L::AccessExclusive))
+                .provide([me], cx)
+                .release(old_deps)
+        }
+        Change::DropRule(r) => Action::new(rank(DROP, 8, format!("{}.{}", r.table, r.name)))
+            .step(st(format!("DROP RULE {} ON {}", q(&r.name), r.table)).lock(L::AccessExclusive))
+            .remove([ObjectRef::Rule(r.table.clone(), r.name.clone())], cx),
         Change::SetRowSecurity { table, enabled } => Action::new(rank(DECORATE, 2, table))
             .step(
                 st(alter_table(table, format!("{} ROW LEVEL SECURITY", if *enabled { "ENABLE" } else { "DISABLE" })))
@@ -1439,8 +1482,11 @@ fn owner_target(obj: &ObjectRef, cat: &Catalog) -> String {
         ObjectRef::Trigger(t, n) => format!("TRIGGER {} ON {t}", q(n)),
         ObjectRef::EventTrigger(e) => format!("EVENT TRIGGER {}", q(e)),
         ObjectRef::Policy(t, n) => format!("POLICY {} ON {t}", q(n)),
+        ObjectRef::Rule(t, n) => format!("RULE {} ON {t}", q(n)),
+        ObjectRef::Cast(k) => format!("CAST {k}"),
         ObjectRef::Statistics(s) => format!("STATISTICS {s}"),
         ObjectRef::TextSearchConfig(c) => format!("TEXT SEARCH CONFIGURATION {c}"),
+        ObjectRef::TextSearchDictionary(d) => format!("TEXT SEARCH DICTIONARY {d}"),
         other => format!("{other}"),
     }
 }

@@ -470,6 +470,9 @@ pub fn create_function(f: &crate::model::Function, replace: bool) -> String {
     if !attrs.is_empty() {
         s.push_str(&format!("\n {}", attrs.join(" ")));
     }
+    if let Some(support) = &f.support {
+        s.push_str(&format!("\n SUPPORT {support}"));
+    }
     for (k, v) in &f.config {
         let value = if LIST_SETTINGS.contains(&k.as_str()) {
             v.split(", ").map(quote_literal).collect::<Vec<_>>().join(", ")
@@ -572,6 +575,58 @@ pub fn create_policy(p: &crate::model::Policy) -> String {
     }
     if let Some(c) = &p.with_check {
         s.push_str(&format!(" WITH CHECK ({})", c.sql));
+    }
+    s
+}
+
+/// `option = 'value'` as the server prints `dictinitoption` (every value a string).
+pub fn dictionary_option(key: &str, value: &str) -> String {
+    format!("{} = {}", q(key), quote_literal(value))
+}
+
+pub fn create_text_search_dictionary(d: &crate::model::TextSearchDictionary) -> String {
+    let mut items = vec![format!("TEMPLATE = {}", d.template)];
+    items.extend(d.options.iter().map(|(k, v)| dictionary_option(k, v)));
+    format!("CREATE TEXT SEARCH DICTIONARY {} ({})", d.name, items.join(", "))
+}
+
+pub fn create_cast(c: &crate::model::Cast) -> String {
+    use crate::model::{CastContext, CastMethod};
+    let method = match &c.method {
+        CastMethod::Function(f) => format!("WITH FUNCTION {}({})", f.name, f.args),
+        CastMethod::Binary => "WITHOUT FUNCTION".to_string(),
+        CastMethod::InOut => "WITH INOUT".to_string(),
+    };
+    let context = match c.context {
+        CastContext::Explicit => "",
+        CastContext::Assignment => " AS ASSIGNMENT",
+        CastContext::Implicit => " AS IMPLICIT",
+    };
+    format!("CREATE CAST ({} AS {}) {method}{context}", c.source, c.target)
+}
+
+pub fn create_rule(r: &crate::model::Rule, replace: bool) -> String {
+    let mut s = format!(
+        "CREATE {}RULE {} AS ON {} TO {}",
+        if replace { "OR REPLACE " } else { "" },
+        q(&r.name),
+        r.event.keyword(),
+        r.table
+    );
+    if let Some(c) = &r.condition {
+        s.push_str(&format!("\n WHERE {}", c.sql));
+    }
+    s.push_str(if r.instead { "\n DO INSTEAD " } else { "\n DO ALSO " });
+    match r.actions.as_slice() {
+        [] => s.push_str("NOTHING"),
+        [one] => s.push_str(&one.sql),
+        many => {
+            s.push('(');
+            for a in many {
+                s.push_str(&format!("\n  {};", a.sql));
+            }
+            s.push_str("\n)");
+        }
     }
     s
 }

@@ -489,6 +489,22 @@ impl<'a> FileState<'a> {
                 }
                 j
             }
+            N::RuleStmt(r) => {
+                let mut j = Judged::new(format!("CREATE RULE {}", r.rulename));
+                if let Some(rv) = r.relation.as_ref() {
+                    j.lock(L::AccessExclusive, &self.resolve(rv, path));
+                }
+                j
+            }
+            N::AlterTsdictionaryStmt(d) => {
+                let name = ast::names(&d.dictname).join(".");
+                let mut j = Judged::new(format!("ALTER TEXT SEARCH DICTIONARY {name}"));
+                j.find(Finding::new(
+                    H::StaleDerivedData,
+                    format!("indexes and stored values computed with {name} are not computed again"),
+                ));
+                j
+            }
             N::AlterSeqStmt(a) => {
                 let Some(rv) = a.sequence.as_ref() else { return Judged::new("ALTER SEQUENCE") };
                 let qn = self.resolve(rv, path);

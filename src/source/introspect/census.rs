@@ -119,6 +119,9 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
             .sum(),
         "triggers" => cat.triggers.len(),
         "policies" => cat.policies.len(),
+        "rules" => cat.rules.len(),
+        "casts" => cat.casts.len(),
+        "text search dictionaries" => cat.text_search_dictionaries.len(),
         "statistics" => cat.statistics.len(),
         "collations" => cat.collations.len(),
         "text search configurations" => cat.text_search_configs.len(),
@@ -134,17 +137,20 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
 fn kinds_of(object: &ObjectRef) -> &'static [&'static str] {
     match object {
         ObjectRef::Table(_) | ObjectRef::Column(..) | ObjectRef::ColumnDefault(..) => {
-            &["tables", "table constraints", "indexes", "triggers", "policies", "statistics", "column options"]
+            &["tables", "table constraints", "indexes", "triggers", "policies", "rules", "statistics", "column options"]
         }
         ObjectRef::Type(_) => &["composite types", "enum types", "domains", "domain constraints"],
         ObjectRef::Sequence(_) => &["sequences"],
         ObjectRef::Constraint(..) => &["table constraints"],
         ObjectRef::Index(_) => &["indexes"],
-        ObjectRef::View(_) => &["views", "indexes", "statistics"],
+        ObjectRef::View(_) => &["views", "indexes", "rules", "statistics"],
         ObjectRef::Function(_) => &["functions and procedures"],
         ObjectRef::Aggregate(_) => &["aggregates"],
         ObjectRef::Trigger(..) => &["triggers"],
         ObjectRef::Policy(..) => &["policies"],
+        ObjectRef::Rule(..) => &["rules"],
+        ObjectRef::Cast(_) => &["casts"],
+        ObjectRef::TextSearchDictionary(_) => &["text search dictionaries"],
         ObjectRef::Statistics(_) => &["statistics"],
         ObjectRef::TextSearchConfig(_) => &["text search configurations"],
         ObjectRef::Schema(_) => &["schemas"],

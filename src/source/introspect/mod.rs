@@ -165,9 +165,12 @@ struct Queries {
     triggers: Vec<Row>,
     event_triggers: Vec<Row>,
     policies: Vec<Row>,
+    rules: Vec<Row>,
+    casts: Vec<Row>,
     default_privileges: Vec<Row>,
     statistics: Vec<Row>,
     text_search_configs: Vec<Row>,
+    text_search_dictionaries: Vec<Row>,
     census: Vec<Row>,
     read_as: String,
 }
@@ -191,8 +194,11 @@ pub(crate) const QUERIES: &[(&str, &str)] = &[
     ("triggers", include_str!("queries/triggers.sql")),
     ("event_triggers", include_str!("queries/event_triggers.sql")),
     ("policies", include_str!("queries/policies.sql")),
+    ("rules", include_str!("queries/rules.sql")),
+    ("casts", include_str!("queries/casts.sql")),
     ("default_privileges", include_str!("queries/default_privileges.sql")),
     ("statistics", include_str!("queries/statistics.sql")),
+    ("text_search_dictionaries", include_str!("queries/text_search_dictionaries.sql")),
     ("text_search_configs", include_str!("queries/text_search_configs.sql")),
     ("census", include_str!("queries/census.sql")),
 ];
@@ -256,8 +262,11 @@ pub async fn read_with(client: &Client, progress: &mut dyn FnMut(&str)) -> Resul
         triggers: run(client, version, "triggers", progress).await?,
         event_triggers: run(client, version, "event_triggers", progress).await?,
         policies: run(client, version, "policies", progress).await?,
+        rules: run(client, version, "rules", progress).await?,
+        casts: run(client, version, "casts", progress).await?,
         default_privileges: run(client, version, "default_privileges", progress).await?,
         statistics: run(client, version, "statistics", progress).await?,
+        text_search_dictionaries: run(client, version, "text_search_dictionaries", progress).await?,
         text_search_configs: run(client, version, "text_search_configs", progress).await?,
         // Last: the census names objects for people to read, not for the parser.
         census: {
@@ -308,13 +317,16 @@ fn excluded(object: &ObjectRef, exclude: &crate::model::Exclusions) -> bool {
         | ObjectRef::Index(n)
         | ObjectRef::View(n)
         | ObjectRef::Statistics(n)
-        | ObjectRef::TextSearchConfig(n) => exclude.qualified(n),
-        ObjectRef::Column(t, _)
+        | ObjectRef::TextSearchConfig(n)
+        | ObjectRef::TextSearchDictionary(n) => exclude.qualified(n),
+        ObjectRef::Rule(t, _)
+        | ObjectRef::Column(t, _)
         | ObjectRef::ColumnDefault(t, _)
         | ObjectRef::Constraint(t, _)
         | ObjectRef::Trigger(t, _)
         | ObjectRef::Policy(t, _) => exclude.qualified(t),
         ObjectRef::Function(r) | ObjectRef::Aggregate(r) => exclude.qualified(&r.name),
+        ObjectRef::Cast(c) => exclude.text(&c.to_string()),
         ObjectRef::DefaultPrivileges(_) => false,
     }
 }
@@ -436,6 +448,7 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
             },
         );
     }
+    text_search_dictionaries(q, &mut cat, bad);
     text_search_configs(q, &mut cat, bad);
     // Types: names first (they reference each other), then what they are made of.
     for r in &q.types {
@@ -732,6 +745,20 @@ fn column(r: &Row, table: &QualifiedName, cat: &Catalog, types: &mut TypeCache) 
 
 /// Text search configurations: before anything that reads expressions (a `regconfig`
 /// literal names one).
+fn text_search_dictionaries(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
+    let empty_path: Vec<String> = Vec::new();
+    let snapshot = cat.clone();
+    let scope = Scope::new(&snapshot, &empty_path);
+    for r in &q.text_search_dictionaries {
+        let name = qn(r, "schema", "name");
+        let built = build::text_search::dictionary_from_def(&r.get::<_, String>("definition"), &scope);
+        let Some(mut d) = bad.note(|| ObjectRef::TextSearchDictionary(name.clone()), built) else { continue };
+        d.owner = Some(r.get("owner"));
+        d.comment = r.get("comment");
+        cat.text_search_dictionaries.insert(name, d);
+    }
+}
+
 fn text_search_configs(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
     let split = |text: &str| {
         crate::normalize::expr::split_relation_text(text)
@@ -1099,5 +1126,30 @@ fn triggers_and_policies(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) 
             comment: r.get("comment"),
         };
         cat.policies.insert(crate::model::Member::new(&table, name), p);
+    }
+    for r in &q.casts {
+        let name = |col: &str| {
+            let text: String = r.get(col);
+            build::type_from_text(&text, &scope).map(|t| t.to_string()).unwrap_or(text)
+        };
+        let key = crate::model::CastKey { source: name("source"), target: name("target") };
+        let built = build::cast::cast_from_def(&r.get::<_, String>("definition"), &scope);
+        let Some(mut cast) = bad.note(|| ObjectRef::Cast(key), built) else { continue };
+        cast.comment = r.get("comment");
+        cat.casts.insert(cast.key(), cast);
+    }
+    for r in &q.rules {
+        let table = qn(r, "schema", "table_name");
+        let name: String = r.get("name");
+        let enabled: String = r.get("enabled");
+        let built = if enabled == "O" {
+            build::rule::rule_from_def(&r.get::<_, String>("definition"), &scope)
+        } else {
+            Err("a rule enabled otherwise than the default (ALTER TABLE ... ENABLE / DISABLE RULE) is not modeled"
+                .into())
+        };
+        let Some(mut rule) = bad.note(|| ObjectRef::Rule(table.clone(), name.clone()), built) else { continue };
+        rule.comment = r.get("comment");
+        cat.rules.insert(crate::model::Member::new(&table, name), rule);
     }
 }

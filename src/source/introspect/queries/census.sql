@@ -65,7 +65,7 @@ WITH ext AS (
     FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal AND tg.tgparentid = 0
   UNION ALL SELECT 'pg_policy', 'policies', true, 'pg_policy'::regclass, po.oid, NULL
     FROM pg_policy po JOIN rel r ON r.oid = po.polrelid
-  UNION ALL SELECT 'pg_rewrite', 'rules', false, 'pg_rewrite'::regclass, ru.oid, NULL
+  UNION ALL SELECT 'pg_rewrite', 'rules', true, 'pg_rewrite'::regclass, ru.oid, NULL
     FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETURN'
   UNION ALL SELECT 'pg_statistic_ext', 'statistics', true, 'pg_statistic_ext'::regclass, s.oid, NULL
     FROM pg_statistic_ext s WHERE s.stxnamespace IN (SELECT oid FROM user_ns)
@@ -81,9 +81,12 @@ WITH ext AS (
    WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass AND ext.objid = et.oid)
   UNION ALL SELECT 'pg_default_acl', 'default privileges', true, 'pg_default_acl'::regclass, d.oid, NULL
     FROM pg_default_acl d
-  -- Kinds tidemark does not model yet, each in its own catalog.
-  UNION ALL SELECT 'pg_cast', 'casts', false, 'pg_cast'::regclass, x.oid, NULL FROM pg_cast x WHERE x.oid >= 16384
+  -- Casts: not the ones a range type makes for its multirange (internal: part of the type).
+  UNION ALL SELECT 'pg_cast', 'casts', true, 'pg_cast'::regclass, x.oid, NULL FROM pg_cast x WHERE x.oid >= 16384
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_cast'::regclass AND ext.objid = x.oid)
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = x.oid
+                     AND d.deptype = 'i')
+  -- Kinds tidemark does not model yet, each in its own catalog.
   UNION ALL SELECT 'pg_operator', 'operators', false, 'pg_operator'::regclass, x.oid, NULL
     FROM pg_operator x WHERE x.oprnamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = x.oid)
@@ -113,7 +116,7 @@ WITH ext AS (
   UNION ALL SELECT 'pg_ts_template', 'text search templates', false, 'pg_ts_template'::regclass, x.oid, NULL
     FROM pg_ts_template x WHERE x.tmplnamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_template'::regclass AND ext.objid = x.oid)
-  UNION ALL SELECT 'pg_ts_dict', 'text search dictionaries', false, 'pg_ts_dict'::regclass, x.oid, NULL
+  UNION ALL SELECT 'pg_ts_dict', 'text search dictionaries', true, 'pg_ts_dict'::regclass, x.oid, NULL
     FROM pg_ts_dict x WHERE x.dictnamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_dict'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_transform', 'transforms', false, 'pg_transform'::regclass, x.oid, NULL FROM pg_transform x

@@ -3,8 +3,11 @@
 //! `pg_get_constraintdef`, `pg_get_indexdef`). One builder per construct keeps the two sides on
 //! one code path; naming of unnamed objects is the interpreter's business, not theirs.
 
+pub mod cast;
 pub mod routine;
+pub mod rule;
 pub mod statistics;
+pub mod text_search;
 pub mod trigger;
 pub mod view;
 

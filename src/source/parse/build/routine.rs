@@ -75,6 +75,7 @@ pub fn function(st: &pb::CreateFunctionStmt, name: QualifiedName, scope: &Scope)
     let mut parallel = Parallel::Unsafe;
     let (mut cost, mut rows) = (None, None);
     let mut config = Vec::new();
+    let mut support = None;
     for d in ast::def_elems(&st.options) {
         let arg = d.arg.as_deref();
         let flag = || arg.and_then(ast::text).is_none_or(|t| t == "true");
@@ -109,6 +110,7 @@ pub fn function(st: &pb::CreateFunctionStmt, name: QualifiedName, scope: &Scope)
                 let values: Vec<String> = vs.args.iter().filter_map(ast::text).collect();
                 config.push((vs.name.clone(), values.join(", ")));
             }
+            "support" => support = Some(support_function(arg.ok_or("SUPPORT without a function")?, scope)?),
             other => return Err(format!("function option {other} is not supported")),
         }
     }
@@ -163,10 +165,31 @@ pub fn function(st: &pb::CreateFunctionStmt, name: QualifiedName, scope: &Scope)
         cost: cost.unwrap_or_else(|| default_cost.to_string()),
         rows: if returns_set { rows.unwrap_or_else(|| "1000".into()) } else { "0".into() },
         config,
+        support,
         owner: None,
         comment: None,
         acl: None,
     })
+}
+
+/// `SUPPORT fn`: a function of one `internal` argument, resolved like the server resolves it
+/// (the model's own first, then `pg_catalog`'s), qualified.
+pub fn support_function(arg: &Node, scope: &Scope) -> BuildResult<QualifiedName> {
+    let names = match arg.node.as_ref() {
+        Some(N::List(l)) => ast::names(&l.items),
+        Some(N::TypeName(tn)) => ast::names(&tn.names),
+        _ => vec![ast::text(arg).ok_or("invalid SUPPORT function")?],
+    };
+    let (schema, name) = ast::qualified_parts(&names).ok_or("invalid SUPPORT function")?;
+    if let Some(id) = scope.find_function(schema.as_deref(), &name, Some(1)) {
+        if id.args == "internal" {
+            return Ok(id.name);
+        }
+    }
+    match schema.as_deref() {
+        None | Some("pg_catalog") => Ok(QualifiedName::new("pg_catalog", &name)),
+        Some(s) => Err(format!("function {s}.{name}(internal) does not exist")),
+    }
 }
 
 /// `BEGIN ATOMIC stmt; ... END` or `RETURN expr`, each statement normalized like a view.

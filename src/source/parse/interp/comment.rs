@@ -51,17 +51,25 @@ impl Interpreter {
                     a.comment = text;
                 }
             }
-            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
+            ObjectType::ObjectTrigger | ObjectType::ObjectPolicy | ObjectType::ObjectRule => {
                 let (table_names, member) = names.split_at(names.len().saturating_sub(1));
                 let (sch, n) = qualified(table_names)?;
                 let t = scope.find_queryable(sch.as_deref(), &n).ok_or_else(|| missing("relation", table_names))?;
                 let key = crate::model::Member::new(&t, member.first().cloned().unwrap_or_default());
-                let slot = if kind == ObjectType::ObjectTrigger {
-                    self.catalog.triggers.get_mut(&key).map(|t| &mut t.comment)
-                } else {
-                    self.catalog.policies.get_mut(&key).map(|p| &mut p.comment)
+                let slot = match kind {
+                    ObjectType::ObjectTrigger => self.catalog.triggers.get_mut(&key).map(|t| &mut t.comment),
+                    ObjectType::ObjectRule => self.catalog.rules.get_mut(&key).map(|r| &mut r.comment),
+                    _ => self.catalog.policies.get_mut(&key).map(|p| &mut p.comment),
                 };
                 *slot.ok_or_else(|| missing(&object_type_name(kind).to_lowercase(), &names))? = text;
+            }
+            ObjectType::ObjectCast => {
+                let key = self.cast_key(object.ok_or("missing cast")?, s)?;
+                let c =
+                    self.catalog.casts.get_mut(&key).ok_or_else(|| {
+                        format!("cast from type {} to type {} does not exist", key.source, key.target)
+                    })?;
+                c.comment = text;
             }
             ObjectType::ObjectEventTrigger => {
                 let n = names.first().ok_or("missing name")?;
@@ -170,6 +178,12 @@ impl Interpreter {
             ObjectType::ObjectStatisticExt => {
                 let q = self.find_statistics(&names, s)?.ok_or_else(|| missing("statistics object", &names))?;
                 self.catalog.statistics.get_mut(&q).expect("statistics").comment = text;
+            }
+            ObjectType::ObjectTsdictionary => {
+                let q = self
+                    .find_text_search_dictionary(&names, s)?
+                    .ok_or_else(|| missing("text search dictionary", &names))?;
+                self.catalog.text_search_dictionaries.get_mut(&q).expect("dictionary").comment = text;
             }
             ObjectType::ObjectTsconfiguration => {
                 let q = self

@@ -121,6 +121,9 @@ impl Interpreter {
                 self.catalog.event_triggers.contains_key(n).then(|| ObjectRef::EventTrigger(n.clone()))
             }
             ObjectType::ObjectStatisticExt => self.find_statistics(names, s)?.map(ObjectRef::Statistics),
+            ObjectType::ObjectTsdictionary => {
+                self.find_text_search_dictionary(names, s)?.map(ObjectRef::TextSearchDictionary)
+            }
             ObjectType::ObjectTsconfiguration => {
                 self.find_text_search_config(names, s)?.map(ObjectRef::TextSearchConfig)
             }
@@ -139,6 +142,10 @@ impl Interpreter {
     ) -> R<Option<Option<ObjectRef>>> {
         use super::routine::RoutineKind;
         Ok(match kind {
+            ObjectType::ObjectCast => {
+                let key = self.cast_key(object, s)?;
+                Some(self.catalog.casts.contains_key(&key).then_some(ObjectRef::Cast(key)))
+            }
             ObjectType::ObjectFunction
             | ObjectType::ObjectProcedure
             | ObjectType::ObjectRoutine
@@ -162,7 +169,7 @@ impl Interpreter {
                     ObjectType::ObjectPolicy => {
                         self.catalog.policies.contains_key(&key).then_some(ObjectRef::Policy(t, member))
                     }
-                    _ => return Err("rules are not supported".into()),
+                    _ => self.catalog.rules.contains_key(&key).then_some(ObjectRef::Rule(t, member)),
                 })
             }
             _ => None,

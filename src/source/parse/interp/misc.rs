@@ -241,6 +241,13 @@ impl Interpreter {
                     .ok_or_else(|| format!("statistics object \"{}\" does not exist", names.join(".")))?;
                 self.catalog.statistics.get_mut(&q).expect("statistics").owner = owner;
             }
+            ObjectType::ObjectTsdictionary => {
+                let names = object.map(ast::list_names).unwrap_or_default();
+                let q = self
+                    .find_text_search_dictionary(&names, s)?
+                    .ok_or_else(|| format!("text search dictionary \"{}\" does not exist", names.join(".")))?;
+                self.catalog.text_search_dictionaries.get_mut(&q).expect("dictionary").owner = owner;
+            }
             ObjectType::ObjectTsconfiguration => {
                 let names = object.map(ast::list_names).unwrap_or_default();
                 let q = self

@@ -2,6 +2,7 @@
 //! (search_path, standard_conforming_strings). One file per statement family.
 
 mod alter_table;
+mod cast;
 mod comment;
 mod drop;
 mod grant;
@@ -511,7 +512,11 @@ impl Interpreter {
             N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectTsconfiguration as i32 => {
                 self.create_text_search_config(st, s)
             }
+            N::DefineStmt(st) if st.kind == pg_query::protobuf::ObjectType::ObjectTsdictionary as i32 => {
+                self.create_text_search_dictionary(st, s)
+            }
             N::AlterTsconfigurationStmt(st) => self.alter_text_search_config(st, s),
+            N::AlterTsdictionaryStmt(st) => self.alter_text_search_dictionary(st, s),
             N::CreateStatsStmt(st) => self.create_statistics(st, s),
             N::AlterStatsStmt(st) => self.alter_statistics(st, s),
             N::ViewStmt(st) => self.create_view(st, s),
@@ -522,6 +527,8 @@ impl Interpreter {
             N::AlterEventTrigStmt(st) => self.alter_event_trigger(st),
             N::CreatePolicyStmt(st) => self.create_policy(st, s),
             N::AlterPolicyStmt(st) => self.alter_policy(st, s),
+            N::RuleStmt(st) => self.create_rule(st, s),
+            N::CreateCastStmt(st) => self.create_cast(st, s),
             // A database's own settings: named, not compared (as on the database side).
             N::AlterDatabaseSetStmt(_) | N::AlterRoleSetStmt(_) if !matches!(node, N::AlterRoleSetStmt(r) if r.database.is_empty()) =>
             {

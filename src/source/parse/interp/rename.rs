@@ -163,6 +163,25 @@ impl Interpreter {
                 let target = QualifiedName::new(old.schema.clone(), new);
                 self.move_object(&ObjectRef::View(old), &target, s)
             }
+            ObjectType::ObjectRule => {
+                let (schema, name) = rv_parts.ok_or("missing relation")?;
+                let table = self
+                    .scope(s)
+                    .find_queryable(schema.as_deref(), &name)
+                    .ok_or_else(|| format!("relation \"{name}\" does not exist"))?;
+                let new_key = crate::model::Member::new(&table, new.clone());
+                if self.catalog.rules.contains_key(&new_key) {
+                    return Err(format!("rule \"{new}\" for relation \"{name}\" already exists").into());
+                }
+                let mut r = self
+                    .catalog
+                    .rules
+                    .remove(&crate::model::Member::new(&table, st.subname.clone()))
+                    .ok_or_else(|| format!("rule \"{}\" for relation \"{name}\" does not exist", st.subname))?;
+                r.name = new;
+                self.catalog.rules.insert(new_key, r);
+                Ok(())
+            }
             ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
                 let (schema, name) = rv_parts.ok_or("missing relation")?;
                 let table = self
@@ -339,6 +358,37 @@ impl Interpreter {
             let v = crate::source::parse::build::view::renormalize(&snapshot.views[&n], edit, &scope)?;
             self.catalog.views.insert(n, v);
         }
+        // Rules too: their commands and conditions are queries the server follows by OID.
+        let keys: Vec<crate::model::Member> = self
+            .catalog
+            .rules
+            .iter()
+            .filter(|(_, r)| {
+                r.actions.iter().any(|q| q.refs.contains(object))
+                    || r.condition.as_ref().is_some_and(|c| c.refs.contains(object))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in keys {
+            let snapshot = self.catalog.clone();
+            let scope = Scope::new(&snapshot, &s.search_path);
+            let r = crate::source::parse::build::rule::renormalize(&snapshot.rules[&k], edit, &scope)?;
+            self.catalog.rules.insert(k, r);
+        }
+        Ok(())
+    }
+
+    /// The rules on a renamed table or view go with it.
+    /// (Normalized again: `new` and `old` are rows of the renamed relation.)
+    fn move_rules(&mut self, old: &QualifiedName, new: &QualifiedName, s: &Session) -> R {
+        for key in self.catalog.rules.keys().filter(|k| k.table == *old).cloned().collect::<Vec<_>>() {
+            let mut r = self.catalog.rules.remove(&key).expect("rule");
+            r.table = new.clone();
+            let snapshot = self.catalog.clone();
+            let scope = Scope::new(&snapshot, &s.search_path);
+            let r = crate::source::parse::build::rule::renormalize(&r, &mut relation_rename(old, new), &scope)?;
+            self.catalog.rules.insert(crate::model::Member::new(new, key.name), r);
+        }
         Ok(())
     }
 
@@ -482,6 +532,7 @@ impl Interpreter {
                     p.table = new.clone();
                     self.catalog.policies.insert(crate::model::Member::new(new, key.name), p);
                 }
+                self.move_rules(old, new, s)?;
                 self.rewrite_views(&ObjectRef::Table(old.clone()), &mut relation_rename(old, new), s)?;
                 // Expressions that name the table, and the table's own (their column refs).
                 let table_ref = ObjectRef::Table(old.clone());
@@ -496,6 +547,7 @@ impl Interpreter {
                 let mut v = self.catalog.views.remove(old).expect("view");
                 v.name = new.clone();
                 self.catalog.views.insert(new.clone(), v);
+                self.move_rules(old, new, s)?;
                 let indexes: Vec<QualifiedName> =
                     self.catalog.indexes.values().filter(|i| i.table == *old).map(|i| i.name.clone()).collect();
                 for iname in indexes {

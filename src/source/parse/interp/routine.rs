@@ -134,6 +134,12 @@ impl Interpreter {
         let owa = st.func.as_ref().ok_or("missing function")?;
         let kind = RoutineKind::of(ObjectType::try_from(st.objtype).unwrap_or(ObjectType::ObjectFunction));
         let id = self.routine_from(owa, kind, s)?.ok_or("function does not exist")?;
+        let support = ast::def_elems(&st.actions)
+            .find(|d| d.defname == "support")
+            .map(|d| {
+                build::routine::support_function(d.arg.as_deref().ok_or("SUPPORT without a function")?, &self.scope(s))
+            })
+            .transpose()?;
         let f = self.catalog.functions.get_mut(&id).ok_or("aggregates cannot be altered this way")?;
         for d in ast::def_elems(&st.actions) {
             let arg = d.arg.as_deref();
@@ -174,6 +180,7 @@ impl Interpreter {
                         f.config.push((vs.name.clone(), values.join(", ")));
                     }
                 }
+                "support" => f.support = support.clone(),
                 other => return Err(format!("ALTER FUNCTION {other} is not supported").into()),
             }
         }

@@ -1,4 +1,4 @@
-//! CREATE / ALTER TEXT SEARCH CONFIGURATION. Parsers, dictionaries and templates are the
+//! CREATE / ALTER TEXT SEARCH CONFIGURATION and DICTIONARY. Parsers and templates are the
 //! server's or an extension's: defining new ones is reported as unsupported.
 
 use super::{Interpreter, Session, R};
@@ -120,6 +120,48 @@ impl Interpreter {
             }
         }
         Ok(())
+    }
+
+    pub(super) fn create_text_search_dictionary(&mut self, st: &pb::DefineStmt, s: &mut Session) -> R {
+        let names = ast::names(&st.defnames);
+        let (schema, name) = ast::qualified_parts(&names).ok_or("invalid dictionary name")?;
+        let qn = self.creation_name(s, schema.as_deref(), &name, -1)?;
+        if self.catalog.text_search_dictionaries.contains_key(&qn) {
+            return Err(format!("text search dictionary \"{name}\" already exists").into());
+        }
+        let d = crate::source::parse::build::text_search::dictionary(st, qn.clone(), &self.scope(s))?;
+        self.catalog.text_search_dictionaries.insert(qn, d);
+        Ok(())
+    }
+
+    /// `ALTER TEXT SEARCH DICTIONARY d (option = value, other)`: set, or (without a value) remove.
+    pub(super) fn alter_text_search_dictionary(&mut self, st: &pb::AlterTsDictionaryStmt, s: &mut Session) -> R {
+        let names = ast::names(&st.dictname);
+        let qn = self
+            .find_text_search_dictionary(&names, s)?
+            .ok_or_else(|| format!("text search dictionary \"{}\" does not exist", names.join(".")))?;
+        let d = self.catalog.text_search_dictionaries.get_mut(&qn).expect("dictionary");
+        for o in ast::def_elems(&st.options) {
+            if o.defname == "template" {
+                return Err("text search template cannot be changed".into());
+            }
+            match o.arg.as_deref() {
+                Some(arg) => {
+                    d.options.insert(o.defname.clone(), crate::source::parse::build::text_search::option_value(arg)?);
+                }
+                None => {
+                    d.options.remove(&o.defname);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A dictionary of the model named by DROP / COMMENT / OWNER.
+    pub(crate) fn find_text_search_dictionary(&self, names: &[String], s: &Session) -> R<Option<QualifiedName>> {
+        let (schema, name) = ast::qualified_parts(names).ok_or("invalid dictionary name")?;
+        let scope = self.scope(s);
+        Ok(scope.find_text_search_dictionary(schema.as_deref(), &name))
     }
 
     /// A configuration named by DROP / COMMENT / OWNER / RENAME.

@@ -1,4 +1,4 @@
-//! CREATE TRIGGER, CREATE EVENT TRIGGER, CREATE / ALTER POLICY.
+//! CREATE TRIGGER, CREATE EVENT TRIGGER, CREATE / ALTER POLICY, CREATE RULE.
 
 use super::{err_at, Interpreter, Session, R};
 use crate::model::{Member, QualifiedName};
@@ -32,6 +32,27 @@ impl Interpreter {
             return Ok(());
         }
         self.catalog.triggers.insert(key, t);
+        Ok(())
+    }
+
+    pub(super) fn create_rule(&mut self, st: &pb::RuleStmt, s: &mut Session) -> R {
+        let rv = st.relation.as_ref().ok_or("missing table")?;
+        let table = self.trigger_target(rv, s)?;
+        let r = crate::source::parse::build::rule::rule(st, table.clone(), &self.scope(s))
+            .map_err(|e| err_at(e, rv.location))?;
+        let key = Member::new(&table, st.rulename.clone());
+        if let Some(old) = self.catalog.rules.get(&key) {
+            if !st.replace {
+                return Err(err_at(
+                    format!("rule \"{}\" for relation \"{}\" already exists", st.rulename, table.name),
+                    rv.location,
+                ));
+            }
+            let comment = old.comment.clone();
+            self.catalog.rules.insert(key, crate::model::Rule { comment, ..r });
+            return Ok(());
+        }
+        self.catalog.rules.insert(key, r);
         Ok(())
     }
 
