@@ -70,6 +70,8 @@ impl fmt::Display for TypeRef {
             TypeBase::Builtin(name) => {
                 // format_type writes the precision of time types before the zone clause.
                 match name.split_once(" with") {
+                    // bpchar without a length is unlimited; `character` alone means character(1).
+                    _ if name == "character" && self.modifier.is_empty() => f.write_str("bpchar")?,
                     Some((head, zone)) if !self.modifier.is_empty() && (head == "timestamp" || head == "time") => {
                         write!(f, "{head}{} with{zone}", self.modifier)?
                     }
