@@ -75,8 +75,13 @@ impl Cx<'_> {
         }
         self.push(Change::CreateTable(inline));
         for c in t.columns.iter().filter(|c| c.from_parent_only()) {
-            if c.default.is_some() && c.default != self.parent_column(t, &c.name).and_then(|p| p.default.clone()) {
+            let parents = self.parent_column(t, &c.name).and_then(|p| p.default.clone());
+            if c.default.is_some() && c.default != parents {
                 self.own_default(&t.name, c);
+            } else if let (None, Some(from)) = (&c.default, parents) {
+                // The child takes its parent's default when created; a partition attached
+                // without it (or a child that dropped it) has none.
+                self.push(Change::DropDefault { table: t.name.clone(), column: c.name.clone(), from });
             }
         }
         let table = ObjectRef::Table(t.name.clone());
@@ -280,7 +285,6 @@ impl Cx<'_> {
             .find_map(|p| self.to.tables.get(p)?.column(column))
     }
 
-    /// A new child's default on an inherited column, set after its parent's.
     /// Attribute options that differ: set the new values, reset the keys that went.
     fn column_options(
         &mut self,
@@ -297,6 +301,7 @@ impl Cx<'_> {
         }
     }
 
+    /// A new child's default on an inherited column, set after its parent's.
     fn own_default(&mut self, table: &QualifiedName, c: &Column) {
         if let Some(d) = &c.default {
             self.push(Change::SetDefault { table: table.clone(), column: c.name.clone(), from: None, to: d.clone() });

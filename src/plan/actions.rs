@@ -598,6 +598,8 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 column,
                 ColumnAspect::Omitted,
             ))
+            // A new child's inherited default is dropped once the child exists.
+            .require([col(table, column)])
             .remove([ObjectRef::ColumnDefault(table.clone(), column.clone())], cx),
         Change::SetNotNull { table, column } if cx.online && cx.existing(table) => {
             // A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan; the CHECK is
