@@ -62,7 +62,11 @@ impl Cx<'_> {
         let mut inline = t.clone();
         // Foreign keys come after all tables; NOT VALID constraints after the table (CREATE TABLE
         // would validate them).
-        let separate = |c: &Constraint| matches!(c.kind, ConstraintKind::ForeignKey(_)) || !c.validated;
+        // ... and an index constraint equal to one before it: CREATE TABLE keeps only the first.
+        let redundant = redundant_index_constraints(t);
+        let separate = |c: &Constraint| {
+            matches!(c.kind, ConstraintKind::ForeignKey(_)) || !c.validated || redundant.contains(&c.name)
+        };
         inline.constraints.retain(|_, c| !separate(c));
         for c in inline.constraints.values_mut() {
             c.comment = None;
@@ -454,6 +458,40 @@ impl Cx<'_> {
 }
 
 /// The storage of a constraint's index, if it has one.
+/// The index constraints CREATE TABLE would fold into an earlier equal one (the server keeps
+/// the first of equal index definitions: same keys, INCLUDE, NULLS NOT DISTINCT, deferral; the
+/// primary key first, then the order they are written in, which is by name here).
+fn redundant_index_constraints(t: &Table) -> std::collections::BTreeSet<String> {
+    let signature = |c: &Constraint| -> Option<String> {
+        let mut c = c.clone();
+        let kind = match c.kind {
+            ConstraintKind::PrimaryKey(k) => ConstraintKind::Unique(k),
+            k => k,
+        };
+        c.kind = kind;
+        index_storage_mut(&mut c)?;
+        if let Some(i) = index_storage_mut(&mut c) {
+            *i = Default::default();
+        }
+        Some(format!("{:?} {} {}", c.kind, c.deferrable, c.initially_deferred))
+    };
+    let ordered = t
+        .constraints
+        .values()
+        .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey(_)))
+        .chain(t.constraints.values().filter(|c| !matches!(c.kind, ConstraintKind::PrimaryKey(_))));
+    let mut seen = std::collections::BTreeSet::new();
+    let mut redundant = std::collections::BTreeSet::new();
+    for c in ordered.filter(|c| c.validated) {
+        if let Some(s) = signature(c) {
+            if !seen.insert(s) {
+                redundant.insert(c.name.clone());
+            }
+        }
+    }
+    redundant
+}
+
 fn index_storage_mut(c: &mut Constraint) -> Option<&mut crate::model::IndexStorage> {
     match &mut c.kind {
         ConstraintKind::PrimaryKey(k) | ConstraintKind::Unique(k) => Some(&mut k.index),
