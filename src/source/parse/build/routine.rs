@@ -108,7 +108,8 @@ pub fn function(st: &pb::CreateFunctionStmt, name: QualifiedName, scope: &Scope)
                     return Err("SET ... FROM CURRENT in a function depends on the session; state the value".into());
                 }
                 let values: Vec<String> = vs.args.iter().filter_map(ast::text).collect();
-                config.push((vs.name.clone(), values.join(", ")));
+                // Setting names are case-insensitive (`SET "DateStyle"` is `SET datestyle`).
+                config.push((vs.name.to_lowercase(), values.join(", ")));
             }
             "support" => support = Some(support_function(arg.ok_or("SUPPORT without a function")?, scope)?),
             other => return Err(format!("function option {other} is not supported")),

@@ -174,10 +174,11 @@ impl Interpreter {
                         f.config.clear();
                         continue;
                     }
-                    f.config.retain(|(k, _)| *k != vs.name);
+                    let name = vs.name.to_lowercase();
+                    f.config.retain(|(k, _)| *k != name);
                     if !reset {
                         let values: Vec<String> = vs.args.iter().filter_map(ast::text).collect();
-                        f.config.push((vs.name.clone(), values.join(", ")));
+                        f.config.push((name, values.join(", ")));
                     }
                 }
                 "support" => f.support = support.clone(),
