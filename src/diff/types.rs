@@ -45,7 +45,24 @@ impl Cx<'_> {
                 _ => {
                     let mut created = t.clone();
                     created.comment = None;
+                    // A domain check that calls a routine is added once the routine exists
+                    // (types are created before routines, which may take the domain).
+                    let mut later = Vec::new();
+                    if let TypeKind::Domain(d) = &mut created.kind {
+                        let calls = |c: &crate::model::DomainCheck| {
+                            c.expr.refs.iter().any(|r| matches!(r, ObjectRef::Function(_) | ObjectRef::Aggregate(_)))
+                        };
+                        later =
+                            d.checks.iter().filter(|(_, c)| calls(c)).map(|(n, c)| (n.clone(), c.clone())).collect();
+                        d.checks.retain(|_, c| !calls(c));
+                    }
                     self.push(Change::CreateType(created));
+                    for (name, check) in later {
+                        self.push(Change::AlterDomain {
+                            name: t.name.clone(),
+                            change: DomainChange::AddCheck { name, check },
+                        });
+                    }
                     self.domain_check_comments(t);
                     self.new_owner(obj.clone(), &t.owner);
                     self.comment(obj.clone(), &None, &t.comment);

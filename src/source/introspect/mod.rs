@@ -580,6 +580,18 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
     partitions(q, &mut cat, bad);
     // Routines before expressions: a default or CHECK that calls a function depends on it.
     routines_and_views(q, &mut cat, &mut types, bad);
+    // Domains again, now that the routines their checks and defaults call are known (read
+    // before them, the calls resolved to no routine, and the plan could not order them).
+    for r in q.types.iter().filter(|r| r.get::<_, String>("kind") == "d") {
+        let name = qn(r, "schema", "name");
+        if !cat.types.contains_key(&name) {
+            continue;
+        }
+        let snapshot = cat.clone();
+        if let Ok(domain) = domain(q, r, &name, &snapshot, &mut types) {
+            cat.types.get_mut(&name).expect("read").kind = TypeKind::Domain(Box::new(domain));
+        }
+    }
     let snapshot = cat.clone();
     let scope = Scope::new(&snapshot, &empty_path);
     for (table, column, default, generated, kind) in exprs {
