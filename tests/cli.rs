@@ -425,3 +425,28 @@ fn psql_variables_come_from_var_and_set() {
     assert!(err.contains("vars.sql:3:1: error: psql variable kind is not set: pass --var kind=VALUE"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// On a terminal, stdout (the plan shown, a report) escapes control characters in names but
+/// keeps the reports' colours; piped, it is the exact SQL. (`script`, of util-linux, gives the
+/// command a terminal.)
+#[test]
+fn stdout_on_a_terminal_shows_names_as_text() {
+    let dir = scratch("tty");
+    let file = dir.join("names.sql");
+    write(&file, "CREATE TABLE \"x\u{1b}[2Jy\" (\"a\u{1b}]0;title\u{7}b\" int);\n");
+    let bin = env!("CARGO_BIN_EXE_tidemark");
+    let command = format!("{bin} diff --from tests/cli/empty.sql --to {}", file.display());
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .output()
+        .expect("`script` (util-linux) runs the command on a terminal");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("x\\x1b[2Jy") && shown.contains("a\\x1b]0;title\\x07b"), "{shown:?}");
+    assert!(!shown.contains("\u{1b}[2J") && !shown.contains("\u{1b}]0"), "{shown:?}");
+    // Piped: the exact names.
+    let (code, piped, err) = tidemark(&["diff", "--from", "tests/cli/empty.sql", "--to", &file.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(piped.contains("\"x\u{1b}[2Jy\""), "{piped:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
