@@ -307,7 +307,12 @@ impl ConstraintKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyConstraint {
+    /// With `without_overlaps`, the last is the period (`(id, valid_at WITHOUT OVERLAPS)`).
     pub columns: Vec<String>,
+    /// A temporal key (PostgreSQL 18): the last column's ranges may not overlap for equal
+    /// values of the others.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub without_overlaps: bool,
     pub include: Vec<String>,
     pub nulls_not_distinct: bool,
     pub index: IndexStorage,
@@ -333,6 +338,9 @@ pub struct ForeignKey {
     pub on_delete: FkAction,
     /// `ON DELETE SET NULL (cols)` / `SET DEFAULT (cols)`.
     pub on_delete_columns: Vec<String>,
+    /// A temporal foreign key (PostgreSQL 18): the last column of each list is a `PERIOD`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub period: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -241,7 +241,11 @@ pub fn constraint_definition(c: &Constraint) -> String {
             } else {
                 "UNIQUE".to_string()
             };
-            s.push_str(&format!(" ({})", columns(&k.columns)));
+            s.push_str(&format!(
+                " ({}{})",
+                columns(&k.columns),
+                if k.without_overlaps { " WITHOUT OVERLAPS" } else { "" }
+            ));
             if !k.include.is_empty() {
                 s.push_str(&format!(" INCLUDE ({})", columns(&k.include)));
             }
@@ -252,12 +256,16 @@ pub fn constraint_definition(c: &Constraint) -> String {
             format!("CHECK ({}){}", expr.sql, if *no_inherit { " NO INHERIT" } else { "" })
         }
         ConstraintKind::ForeignKey(fk) => {
-            let mut s = format!(
-                "FOREIGN KEY ({}) REFERENCES {} ({})",
-                columns(&fk.columns),
-                fk.ref_table,
-                columns(&fk.ref_columns)
-            );
+            // A temporal key's last column of each list is its PERIOD.
+            let list = |cols: &[String]| match (fk.period, cols.split_last()) {
+                (true, Some((period, rest))) if !rest.is_empty() => {
+                    format!("{}, PERIOD {}", columns(rest), crate::model::quote_ident(period))
+                }
+                (true, Some((period, _))) => format!("PERIOD {}", crate::model::quote_ident(period)),
+                _ => columns(cols),
+            };
+            let mut s =
+                format!("FOREIGN KEY ({}) REFERENCES {} ({})", list(&fk.columns), fk.ref_table, list(&fk.ref_columns));
             if fk.match_full {
                 s.push_str(" MATCH FULL");
             }

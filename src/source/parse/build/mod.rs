@@ -113,19 +113,15 @@ pub fn constraint(
     primary_key_of: PrimaryKeyOf,
 ) -> BuildResult<Constraint> {
     let kind = ConstrType::try_from(c.contype).map_err(|_| "unknown constraint type")?;
-    // Temporal keys (18) are not modelled yet: refused by name, never read as plain keys
-    // (this builder reads the catalog's text too, so a database holding one says so).
-    if c.without_overlaps || c.fk_with_period || c.pk_with_period {
-        return Err(format!(
-            "constraint \"{name}\": temporal keys (WITHOUT OVERLAPS, PERIOD in a foreign key; PostgreSQL 18) \
-             are not supported by tidemark yet"
-        ));
+    if c.fk_with_period != c.pk_with_period && !c.pk_attrs.is_empty() {
+        return Err(format!("constraint \"{name}\": PERIOD must be given for both column lists of a foreign key"));
     }
     let cx = ExprContext { scope: *scope, table: Some(&table.name), target: None };
     let kind = match kind {
         ConstrType::ConstrPrimary | ConstrType::ConstrUnique => {
             let key = KeyConstraint {
                 columns: column_list(&c.keys),
+                without_overlaps: c.without_overlaps,
                 include: column_list(&c.including),
                 nulls_not_distinct: c.nulls_not_distinct,
                 index: index_storage(&c.options, &c.indexspace),
@@ -166,6 +162,7 @@ pub fn constraint(
                 on_update: fk_action(&c.fk_upd_action),
                 on_delete: fk_action(&c.fk_del_action),
                 on_delete_columns: column_list(&c.fk_del_set_cols),
+                period: c.fk_with_period,
             })
         }
         ConstrType::ConstrExclusion => {

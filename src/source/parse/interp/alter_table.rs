@@ -695,6 +695,7 @@ impl Interpreter {
         let primary = c.contype == ConstrType::ConstrPrimary as i32;
         let key = KeyConstraint {
             columns: columns.clone(),
+            without_overlaps: false,
             include: index.include.clone(),
             nulls_not_distinct: index.nulls_not_distinct,
             index: IndexStorage {
