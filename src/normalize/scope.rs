@@ -38,7 +38,9 @@ impl<'a> Scope<'a> {
     }
 
     pub fn find_type(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
-        self.find(schema, name, |qn| self.catalog.types.contains_key(qn))
+        self.find(schema, name, |qn| {
+            self.catalog.types.contains_key(qn) || self.catalog.range_of_multirange(qn).is_some()
+        })
     }
 
     pub fn find_collation(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
