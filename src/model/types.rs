@@ -192,3 +192,19 @@ pub struct Attribute {
     pub collation: Option<QualifiedName>,
     pub comment: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::default_multirange_name;
+
+    #[test]
+    fn multirange_names_are_chosen_like_postgres() {
+        assert_eq!(default_multirange_name("floatrange"), "floatmultirange");
+        assert_eq!(default_multirange_name("range_of_x"), "multirange_of_x");
+        assert_eq!(default_multirange_name("textrange_c"), "textmultirange_c");
+        assert_eq!(default_multirange_name("span"), "span_multirange");
+        let long = "a".repeat(63);
+        assert_eq!(default_multirange_name(&long), format!("{}_multirange", "a".repeat(51)));
+        assert_eq!(default_multirange_name(&format!("{}range", "b".repeat(58))).len(), 63);
+    }
+}

@@ -110,7 +110,7 @@ impl Interpreter {
                 self.move_schema_contents(&st.subname, &new, s)
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let qn = self.type_from_object(st.object.as_deref(), s)?;
+                let qn = self.type_or_multirange_from_object(st.object.as_deref(), s)?;
                 let target = QualifiedName::new(qn.schema.clone(), new);
                 self.move_object(&ObjectRef::Type(qn), &target, s)
             }
@@ -152,7 +152,11 @@ impl Interpreter {
                             self.catalog.types.get(qn).is_some_and(|t| matches!(t.kind, TypeKind::Range(_)))
                                 || self.catalog.range_of_multirange(qn).is_some()
                         };
-                        if self.scope(s).find_type(schema.as_deref(), &name).is_some_and(|qn| is_type(&qn)) {
+                        if self
+                            .scope(s)
+                            .find_type_or_multirange(schema.as_deref(), &name)
+                            .is_some_and(|qn| is_type(&qn))
+                        {
                             return Ok(());
                         }
                     }
