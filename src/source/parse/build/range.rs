@@ -59,7 +59,33 @@ pub fn range(st: &pb::CreateRangeStmt, name: &QualifiedName, scope: &Scope) -> B
         }
     }
     r.subtype = subtype.ok_or("type attribute \"subtype\" is required")?;
+    // The subtype's default b-tree class, written out, is no option (the catalog omits it).
+    if r.opclass.is_some() && r.opclass.as_deref() == default_opclass(&r.subtype) {
+        r.opclass = None;
+    }
     Ok(r)
+}
+
+/// The default b-tree operator class of the built-in subtypes ranges are usually made of.
+fn default_opclass(subtype: &crate::model::TypeRef) -> Option<&'static str> {
+    if subtype.array || !matches!(subtype.base, crate::model::TypeBase::Builtin(_)) {
+        return None;
+    }
+    Some(match subtype.to_string().as_str() {
+        "smallint" => "int2_ops",
+        "integer" => "int4_ops",
+        "bigint" => "int8_ops",
+        "real" => "float4_ops",
+        "double precision" => "float8_ops",
+        "numeric" => "numeric_ops",
+        "text" => "text_ops",
+        "date" => "date_ops",
+        "time without time zone" => "time_ops",
+        "timestamp without time zone" => "timestamp_ops",
+        "timestamp with time zone" => "timestamptz_ops",
+        "interval" => "interval_ops",
+        _ => return None,
+    })
 }
 
 pub fn range_from_def(def: &str, name: &QualifiedName, scope: &Scope) -> BuildResult<Range> {
