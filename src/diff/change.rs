@@ -732,6 +732,7 @@ fn type_word(t: &TypeDef) -> &'static str {
         crate::model::TypeKind::Domain(_) => "domain",
         crate::model::TypeKind::Enum { .. } => "enum",
         crate::model::TypeKind::Composite { .. } => "type",
+        crate::model::TypeKind::Range(_) => "range type",
     }
 }
 

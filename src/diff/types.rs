@@ -1,4 +1,4 @@
-//! Enums, domains and composite types; and the dependents a recreated type invalidates.
+//! Enums, domains, composite and range types; and the dependents a recreated type invalidates.
 
 use super::{Change, Cx, DomainChange, EnumPosition};
 use crate::model::{AclKind, ConstraintKind, IndexTarget, ObjectRef, QualifiedName, TypeDef, TypeKind};
@@ -177,6 +177,13 @@ impl Cx<'_> {
                     }
                 }
             }
+            (TypeKind::Range(a), TypeKind::Range(b)) => {
+                // Nothing of a range type's definition can be altered.
+                if a != b {
+                    self.recreate_type(old, new);
+                    return true;
+                }
+            }
             _ => unreachable!("kinds compared by the caller"),
         }
         false
@@ -248,13 +255,20 @@ impl Cx<'_> {
     }
 }
 
-/// Columns of `catalog` whose type is `ty` (or an array of it).
+/// Columns of `catalog` whose type is `ty` (or an array of it), or, for a range type, its
+/// multirange type.
 pub fn columns_of_type<'a>(
     catalog: &'a crate::model::Catalog,
     ty: &'a QualifiedName,
 ) -> impl Iterator<Item = (&'a QualifiedName, &'a crate::model::Column)> {
-    catalog
-        .tables
-        .values()
-        .flat_map(move |t| t.columns.iter().filter(move |c| c.ty.user_type() == Some(ty)).map(move |c| (&t.name, c)))
+    let multirange = catalog.types.get(ty).and_then(|t| t.multirange());
+    catalog.tables.values().flat_map(move |t| {
+        let multirange = multirange.clone();
+        t.columns
+            .iter()
+            .filter(move |c| {
+                c.ty.user_type() == Some(ty) || (multirange.is_some() && c.ty.user_type() == multirange.as_ref())
+            })
+            .map(move |c| (&t.name, c))
+    })
 }

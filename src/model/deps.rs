@@ -177,6 +177,11 @@ impl Catalog {
                         }));
                     }
                 }
+                TypeKind::Range(r) => e.0.extend(collation(&r.collation).map(|c| Dependency {
+                    from: me.clone(),
+                    to: c,
+                    kind: DepKind::Normal,
+                })),
                 TypeKind::Enum { .. } => {}
             }
         }
@@ -217,6 +222,18 @@ impl Catalog {
                 TypeKind::Composite { attributes } => {
                     for a in attributes {
                         e.ty(&me, &a.ty, &exts);
+                    }
+                }
+                TypeKind::Range(r) => {
+                    e.ty(&me, &r.subtype, &exts);
+                    // Not the canonical function: it takes the range type (made first as a
+                    // shell type, which the model does not hold; such functions are C).
+                    if let Some(f) = &r.subtype_diff {
+                        for id in self.functions.keys().filter(|id| id.name == *f) {
+                            if id.args.split(',').count() == 2 {
+                                e.add(&me, ObjectRef::Function(id.clone()), DepKind::Normal);
+                            }
+                        }
                     }
                 }
             }
@@ -466,7 +483,16 @@ impl Catalog {
                     d.to = ObjectRef::View(q.clone());
                 }
             }
+            // A multirange type is part of its range type.
+            if let ObjectRef::Type(q) = &d.to {
+                if !self.types.contains_key(q) {
+                    if let Some(range) = self.range_of_multirange(q) {
+                        d.to = ObjectRef::Type(range.clone());
+                    }
+                }
+            }
         }
+        e.0.retain(|d| d.from != d.to);
         e.0
     }
 

@@ -54,7 +54,7 @@ pub use text_search::{TextSearchConfig, TextSearchDictionary};
 pub use trigger::{
     ConstraintTrigger, EventTrigger, Policy, PolicyCommand, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming,
 };
-pub use types::{Attribute, Domain, DomainCheck, TypeBase, TypeDef, TypeKind, TypeRef};
+pub use types::{default_multirange_name, Attribute, Domain, DomainCheck, Range, TypeBase, TypeDef, TypeKind, TypeRef};
 pub use view::{Query, View, ViewColumn};
 
 use serde::Serialize;
@@ -171,6 +171,11 @@ impl Catalog {
                 t.constraints.values().any(|c| c.kind.has_index() && c.name == name)
                     || t.columns.iter().any(|c| c.identity.as_ref().is_some_and(|i| i.sequence == qn))
             })
+    }
+
+    /// The range type whose multirange type has this name.
+    pub fn range_of_multirange(&self, multirange: &QualifiedName) -> Option<&QualifiedName> {
+        self.types.values().find(|t| t.multirange().as_ref() == Some(multirange)).map(|t| &t.name)
     }
 
     /// Whether a constraint of that name exists on any table or domain of the schema.

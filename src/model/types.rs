@@ -107,13 +107,64 @@ pub enum TypeKind {
     Enum { labels: Vec<String> },
     Domain(Box<Domain>),
     Composite { attributes: Vec<Attribute> },
+    Range(Box<Range>),
 }
 
 impl TypeKind {
     pub fn keyword(&self) -> &'static str {
         match self {
-            TypeKind::Enum { .. } | TypeKind::Composite { .. } => "TYPE",
+            TypeKind::Enum { .. } | TypeKind::Composite { .. } | TypeKind::Range(_) => "TYPE",
             TypeKind::Domain(_) => "DOMAIN",
+        }
+    }
+}
+
+/// `CREATE TYPE ... AS RANGE`: what pg_range keeps, each option only when it is not what the
+/// server would choose without it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Range {
+    pub subtype: TypeRef,
+    /// `SUBTYPE_OPCLASS`, its name, when not the subtype's default b-tree class.
+    pub opclass: Option<String>,
+    /// `COLLATION`, when not the subtype's.
+    pub collation: Option<QualifiedName>,
+    /// `CANONICAL` and `SUBTYPE_DIFF`, qualified (`pg_catalog` for a built-in).
+    pub canonical: Option<QualifiedName>,
+    pub subtype_diff: Option<QualifiedName>,
+    /// `MULTIRANGE_TYPE_NAME`, when not the default ([`default_multirange_name`]).
+    pub multirange: Option<QualifiedName>,
+}
+
+/// The multirange type name the server chooses for a range type: the first `range` in the name
+/// becomes `multirange`, else `_multirange` is appended; clipped to 63 bytes.
+pub fn default_multirange_name(range: &str) -> String {
+    let clip = |s: String| {
+        let mut s = s;
+        while s.len() > 63 {
+            s.pop();
+        }
+        s
+    };
+    match range.find("range") {
+        Some(i) => clip(format!("{}multi{}", &range[..i], &range[i..])),
+        None => {
+            let mut head = range.to_string();
+            while head.len() > 63 - 12 {
+                head.pop();
+            }
+            clip(format!("{head}_multirange"))
+        }
+    }
+}
+
+impl TypeDef {
+    /// The multirange type of a range type.
+    pub fn multirange(&self) -> Option<QualifiedName> {
+        match &self.kind {
+            TypeKind::Range(r) => Some(r.multirange.clone().unwrap_or_else(|| {
+                QualifiedName::new(self.name.schema.clone(), default_multirange_name(&self.name.name))
+            })),
+            _ => None,
         }
     }
 }
@@ -140,4 +191,20 @@ pub struct Attribute {
     pub ty: TypeRef,
     pub collation: Option<QualifiedName>,
     pub comment: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_multirange_name;
+
+    #[test]
+    fn multirange_names_are_chosen_like_postgres() {
+        assert_eq!(default_multirange_name("floatrange"), "floatmultirange");
+        assert_eq!(default_multirange_name("range_of_x"), "multirange_of_x");
+        assert_eq!(default_multirange_name("textrange_c"), "textmultirange_c");
+        assert_eq!(default_multirange_name("span"), "span_multirange");
+        let long = "a".repeat(63);
+        assert_eq!(default_multirange_name(&long), format!("{}_multirange", "a".repeat(51)));
+        assert_eq!(default_multirange_name(&format!("{}range", "b".repeat(58))).len(), 63);
+    }
 }

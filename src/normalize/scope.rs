@@ -41,6 +41,14 @@ impl<'a> Scope<'a> {
         self.find(schema, name, |qn| self.catalog.types.contains_key(qn))
     }
 
+    /// A type of the catalog, or the multirange type of one of its range types (which is no
+    /// entry of `types`: its range type holds it).
+    pub fn find_type_or_multirange(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
+        self.find(schema, name, |qn| {
+            self.catalog.types.contains_key(qn) || self.catalog.range_of_multirange(qn).is_some()
+        })
+    }
+
     pub fn find_collation(&self, schema: Option<&str>, name: &str) -> Option<QualifiedName> {
         self.find(schema, name, |qn| self.catalog.collations.contains_key(qn))
     }

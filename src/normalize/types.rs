@@ -144,7 +144,7 @@ pub fn type_ref(tn: &TypeName, scope: &Scope) -> Result<TypeRef, String> {
     let base = match builtin {
         Some("") => TypeBase::Builtin(name.clone()), // an unlisted pg_catalog type, kept as written
         Some(b) => TypeBase::Builtin(b.to_string()),
-        None => match scope.find_type(schema.as_deref(), &name) {
+        None => match scope.find_type_or_multirange(schema.as_deref(), &name) {
             Some(qn) => TypeBase::User(qn),
             None => match scope.find_queryable(schema.as_deref(), &name) {
                 Some(qn) => TypeBase::Row(qn),

@@ -1500,11 +1500,21 @@ fn recreate_type(from: &crate::model::TypeDef, to: &crate::model::TypeDef, cx: &
     let old_name = temporary_name(&name.name, "old");
     let old = QualifiedName::new(name.schema.clone(), old_name.clone());
     let st = |sql: String| Step::new(sql, summary.to_string());
-    let mut a = Action::new(rank(ALTER, 2, name)).step(st(format!(
-        "ALTER {} {name} RENAME TO {}",
-        from.kind.keyword(),
-        q(&old_name)
-    )));
+    // A range type's multirange and the constructors of both keep their names when the range
+    // is renamed: they are moved aside first.
+    let old_multirange = from.multirange();
+    let mut a = Action::new(rank(ALTER, 2, name));
+    if let (Some(m), TypeKind::Range(r)) = (&old_multirange, &from.kind) {
+        let m_old = temporary_name(&m.name, "old");
+        for args in [format!("{0}, {0}", r.subtype), format!("{0}, {0}, text", r.subtype)] {
+            a = a.step(st(format!("ALTER FUNCTION {name}({args}) RENAME TO {}", q(&old_name))));
+        }
+        for args in [String::new(), name.to_string(), format!("{name}[]")] {
+            a = a.step(st(format!("ALTER FUNCTION {m}({args}) RENAME TO {}", q(&m_old))));
+        }
+        a = a.step(st(format!("ALTER TYPE {m} RENAME TO {}", q(&m_old))));
+    }
+    a = a.step(st(format!("ALTER {} {name} RENAME TO {}", from.kind.keyword(), q(&old_name))));
     for sql in sql::create_type(to) {
         a = a.step(st(sql));
     }
@@ -1515,7 +1525,8 @@ fn recreate_type(from: &crate::model::TypeDef, to: &crate::model::TypeDef, cx: &
     let mut columns = Vec::new();
     for (table, c) in columns_of_type(cx.to, name) {
         let was = cx.from.tables.get(table).and_then(|t| t.column(&c.name)).and_then(|c| c.ty.user_type().cloned());
-        if was.as_ref() != Some(name) {
+        let Some(was) = was else { continue };
+        if was != *name && Some(&was) != old_multirange.as_ref() {
             continue;
         }
         let via = match &from.kind {

@@ -138,6 +138,25 @@ fn create_type_statement(t: &TypeDef) -> String {
                 .collect();
             format!("CREATE TYPE {} AS ({})", t.name, attrs.join(", "))
         }
+        TypeKind::Range(r) => {
+            let mut opts = vec![format!("SUBTYPE = {}", r.subtype)];
+            if let Some(o) = &r.opclass {
+                opts.push(format!("SUBTYPE_OPCLASS = {}", q(o)));
+            }
+            if let Some(c) = &r.collation {
+                opts.push(format!("COLLATION = {c}"));
+            }
+            if let Some(f) = &r.canonical {
+                opts.push(format!("CANONICAL = {f}"));
+            }
+            if let Some(f) = &r.subtype_diff {
+                opts.push(format!("SUBTYPE_DIFF = {f}"));
+            }
+            if let Some(m) = &r.multirange {
+                opts.push(format!("MULTIRANGE_TYPE_NAME = {m}"));
+            }
+            format!("CREATE TYPE {} AS RANGE ({})", t.name, opts.join(", "))
+        }
         TypeKind::Domain(d) => {
             let mut s = format!("CREATE DOMAIN {} AS {}", t.name, d.base);
             if let Some(c) = &d.collation {

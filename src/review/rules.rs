@@ -82,6 +82,20 @@ fn created_names(node: &Node) -> Vec<(Option<String>, String)> {
         Some(N::CompositeTypeStmt(c)) => c.typevar.as_ref().map(ast::range_var_parts).into_iter().collect(),
         Some(N::CreateEnumStmt(e)) => dotted(ast::names(&e.type_name)),
         Some(N::CreateDomainStmt(d)) => dotted(ast::names(&d.domainname)),
+        // A range type and its multirange type.
+        Some(N::CreateRangeStmt(r)) => {
+            let Some((schema, name)) = ast::qualified_parts(&ast::names(&r.type_name)) else { return Vec::new() };
+            let named = ast::def_elems(&r.params).find(|d| d.defname.eq_ignore_ascii_case("multirange_type_name"));
+            let multirange = match named.and_then(|d| d.arg.as_deref()).and_then(|a| a.node.as_ref()) {
+                Some(N::TypeName(tn)) => ast::qualified_parts(&ast::names(&tn.names)),
+                _ => None,
+            };
+            let multirange = match multirange {
+                Some((s, m)) => (s.or_else(|| schema.clone()), m),
+                None => (schema.clone(), crate::model::default_multirange_name(&name)),
+            };
+            vec![(schema, name), multirange]
+        }
         Some(N::CreateFunctionStmt(f)) => dotted(ast::names(&f.funcname)),
         Some(N::CreateExtensionStmt(e)) => vec![(None, e.extname.clone())],
         Some(N::RenameStmt(r)) => {
@@ -948,9 +962,11 @@ impl<'a> FileState<'a> {
             (None, Some(o)) => object_names(o),
             _ => Vec::new(),
         };
-        // Renamed aside for a new object of the same name (a type re-created around its columns).
-        let replaced = matches!(kind, O::ObjectTable | O::ObjectView | O::ObjectType | O::ObjectDomain)
-            && self.recreated_later(&old_parts);
+        // Renamed aside for a new object of the same name (a type re-created around its columns,
+        // with its constructors for a range type).
+        let replaced =
+            matches!(kind, O::ObjectTable | O::ObjectView | O::ObjectType | O::ObjectDomain | O::ObjectFunction)
+                && self.recreated_later(&old_parts);
         if breaks && !replaced && relation.as_ref().is_none_or(|t| self.existing(t)) {
             j.find(Finding::new(
                 H::BreaksClients,

@@ -105,6 +105,7 @@ fn modeled_count(what: &str, cat: &Catalog) -> Option<i64> {
         "composite types" => types(|k| matches!(k, TypeKind::Composite { .. })),
         "enum types" => types(|k| matches!(k, TypeKind::Enum { .. })),
         "domains" => types(|k| matches!(k, TypeKind::Domain(_))),
+        "range types" => types(|k| matches!(k, TypeKind::Range(_))),
         "functions and procedures" => cat.functions.len(),
         "aggregates" => cat.aggregates.len(),
         "table constraints" => cat.tables.values().map(|t| t.constraints.len()).sum(),
@@ -139,7 +140,7 @@ fn kinds_of(object: &ObjectRef) -> &'static [&'static str] {
         ObjectRef::Table(_) | ObjectRef::Column(..) | ObjectRef::ColumnDefault(..) => {
             &["tables", "table constraints", "indexes", "triggers", "policies", "rules", "statistics", "column options"]
         }
-        ObjectRef::Type(_) => &["composite types", "enum types", "domains", "domain constraints"],
+        ObjectRef::Type(_) => &["composite types", "enum types", "domains", "domain constraints", "range types"],
         ObjectRef::Sequence(_) => &["sequences"],
         ObjectRef::Constraint(..) => &["table constraints"],
         ObjectRef::Index(_) => &["indexes"],

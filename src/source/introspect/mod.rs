@@ -456,7 +456,7 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
         let kind = match r.get::<_, String>("kind").as_str() {
             "e" => TypeKind::Enum { labels: r.get("labels") },
             "c" => TypeKind::Composite { attributes: Vec::new() },
-            _ => TypeKind::Enum { labels: Vec::new() }, // a domain, filled in below
+            _ => TypeKind::Enum { labels: Vec::new() }, // a domain or a range, filled in below
         };
         let owner: String = r.get("owner");
         cat.types.insert(
@@ -465,6 +465,19 @@ fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
         );
     }
     let mut types = TypeCache::default();
+    // Range types before domains: a domain over a multirange names it through its range.
+    for r in q.types.iter().filter(|r| r.get::<_, String>("kind") == "r") {
+        let name = qn(r, "schema", "name");
+        let snapshot = cat.clone();
+        let scope = Scope::new(&snapshot, &empty_path);
+        let range = build::range::range_from_def(&r.get::<_, String>("range_def"), &name, &scope);
+        match bad.note(|| ObjectRef::Type(name.clone()), range) {
+            Some(range) => cat.types.get_mut(&name).expect("inserted").kind = TypeKind::Range(Box::new(range)),
+            None => {
+                cat.types.remove(&name);
+            }
+        }
+    }
     for r in q.types.iter().filter(|r| r.get::<_, String>("kind") == "d") {
         let name = qn(r, "schema", "name");
         let domain = domain(q, r, &name, &cat, &mut types);

@@ -44,7 +44,7 @@ WITH ext AS (
   UNION ALL SELECT 'pg_type', CASE t.typtype WHEN 'e' THEN 'enum types' WHEN 'd' THEN 'domains'
                                          WHEN 'r' THEN 'range types' WHEN 'p' THEN 'shell types'
                                          ELSE 'base types' END,
-                   t.typtype IN ('e', 'd'), 'pg_type'::regclass, t.oid, NULL
+                   t.typtype IN ('e', 'd', 'r'), 'pg_type'::regclass, t.oid, NULL
     FROM pg_type t
    WHERE t.typnamespace IN (SELECT oid FROM user_ns) AND t.typtype IN ('e', 'd', 'r', 'b', 'p')
      AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
@@ -54,6 +54,9 @@ WITH ext AS (
     FROM pg_proc p
    WHERE p.pronamespace IN (SELECT oid FROM user_ns)
      AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
+     -- Not the constructors a range type makes (internal: parts of the type).
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                     AND d.deptype = 'i')
   UNION ALL SELECT 'pg_constraint', 'table constraints', true, 'pg_constraint'::regclass, con.oid, NULL
     FROM pg_constraint con JOIN rel r ON r.oid = con.conrelid
    WHERE r.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal

@@ -4,6 +4,7 @@
 //! one code path; naming of unnamed objects is the interpreter's business, not theirs.
 
 pub mod cast;
+pub mod range;
 pub mod routine;
 pub mod rule;
 pub mod statistics;

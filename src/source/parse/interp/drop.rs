@@ -94,6 +94,9 @@ impl Interpreter {
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
                 let (schema, n) = qualified()?;
+                if scope.find_type(schema.as_deref(), &n).is_none() {
+                    self.multirange_refused(schema.as_deref(), &n, s)?;
+                }
                 scope.find_type(schema.as_deref(), &n).map(ObjectRef::Type)
             }
             ObjectType::ObjectView | ObjectType::ObjectMatview => {

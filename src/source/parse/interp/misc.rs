@@ -286,8 +286,39 @@ impl Interpreter {
             _ => return Err("missing type name".into()),
         };
         let (schema, name) = ast::qualified_parts(&names).ok_or("invalid type name")?;
+        if let Some(qn) = self.scope(s).find_type(schema.as_deref(), &name) {
+            return Ok(qn);
+        }
+        self.multirange_refused(schema.as_deref(), &name, s)?;
+        Err(format!("type \"{name}\" does not exist").into())
+    }
+
+    /// A multirange type is part of its range type: an error naming both when `name` is one.
+    pub(crate) fn multirange_refused(&self, schema: Option<&str>, name: &str, s: &Session) -> R {
+        let scope = self.scope(s);
+        if let Some(range) =
+            scope.find_type_or_multirange(schema, name).and_then(|m| self.catalog.range_of_multirange(&m))
+        {
+            return Err(format!(
+                "\"{name}\" is the multirange type of range type {range}: alter or drop the range type (its \
+                 multirange type's own comment, owner and grants are not modeled)"
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The type an ALTER TYPE ... RENAME names, which may be a multirange type.
+    pub(crate) fn type_or_multirange_from_object(&self, object: Option<&pb::Node>, s: &Session) -> R<QualifiedName> {
+        let names = match object.and_then(|o| o.node.as_ref()) {
+            Some(N::TypeName(tn)) => ast::names(&tn.names),
+            Some(N::List(l)) => ast::names(&l.items),
+            Some(N::String(st)) => vec![st.sval.clone()],
+            _ => return Err("missing type name".into()),
+        };
+        let (schema, name) = ast::qualified_parts(&names).ok_or("invalid type name")?;
         self.scope(s)
-            .find_type(schema.as_deref(), &name)
+            .find_type_or_multirange(schema.as_deref(), &name)
             .ok_or_else(|| format!("type \"{name}\" does not exist").into())
     }
 

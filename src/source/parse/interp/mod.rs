@@ -529,6 +529,7 @@ impl Interpreter {
             N::AlterPolicyStmt(st) => self.alter_policy(st, s),
             N::RuleStmt(st) => self.create_rule(st, s),
             N::CreateCastStmt(st) => self.create_cast(st, s),
+            N::CreateRangeStmt(st) => self.create_range(st, s),
             // A database's own settings: named, not compared (as on the database side).
             N::AlterDatabaseSetStmt(_) | N::AlterRoleSetStmt(_) if !matches!(node, N::AlterRoleSetStmt(r) if r.database.is_empty()) =>
             {
@@ -592,7 +593,6 @@ pub fn statement_name(node: &N) -> String {
         N::CreateEventTrigStmt(_) => Some("CREATE EVENT TRIGGER"),
         N::CreateStatsStmt(_) => Some("CREATE STATISTICS"),
         N::CreateCastStmt(_) => Some("CREATE CAST"),
-        N::CreateRangeStmt(_) => Some("CREATE TYPE ... AS RANGE"),
         N::CreatePlangStmt(_) => Some("CREATE LANGUAGE"),
         N::CreateForeignTableStmt(_) => Some("CREATE FOREIGN TABLE"),
         _ => None,

@@ -110,7 +110,7 @@ impl Interpreter {
                 self.move_schema_contents(&st.subname, &new, s)
             }
             ObjectType::ObjectType | ObjectType::ObjectDomain => {
-                let qn = self.type_from_object(st.object.as_deref(), s)?;
+                let qn = self.type_or_multirange_from_object(st.object.as_deref(), s)?;
                 let target = QualifiedName::new(qn.schema.clone(), new);
                 self.move_object(&ObjectRef::Type(qn), &target, s)
             }
@@ -143,9 +143,25 @@ impl Interpreter {
                 let Some(N::ObjectWithArgs(owa)) = st.object.as_deref().and_then(|o| o.node.as_ref()) else {
                     return Err("invalid routine".into());
                 };
-                let id = self
-                    .routine_from(owa, super::routine::RoutineKind::of(kind), s)?
-                    .ok_or("function does not exist")?;
+                let Some(id) = self.routine_from(owa, super::routine::RoutineKind::of(kind), s)? else {
+                    // The constructors of a range type and of its multirange type are parts of
+                    // the type, which the model does not hold: renaming them changes nothing.
+                    let names = ast::names(&owa.objname);
+                    if let Some((schema, name)) = ast::qualified_parts(&names) {
+                        let is_type = |qn: &QualifiedName| {
+                            self.catalog.types.get(qn).is_some_and(|t| matches!(t.kind, TypeKind::Range(_)))
+                                || self.catalog.range_of_multirange(qn).is_some()
+                        };
+                        if self
+                            .scope(s)
+                            .find_type_or_multirange(schema.as_deref(), &name)
+                            .is_some_and(|qn| is_type(&qn))
+                        {
+                            return Ok(());
+                        }
+                    }
+                    return Err("function does not exist".into());
+                };
                 let target = QualifiedName::new(id.name.schema.clone(), new);
                 self.move_routine(&id, &target, s)
             }
@@ -589,8 +605,48 @@ impl Interpreter {
                 if self.catalog.types.contains_key(new) {
                     return Err(format!("type \"{}\" already exists", new.name).into());
                 }
+                // A multirange type: its range type holds its name.
+                if !self.catalog.types.contains_key(old) {
+                    let range = self.catalog.range_of_multirange(old).cloned().ok_or("type does not exist")?;
+                    if old.schema != new.schema {
+                        return Err("cannot alter multirange type; alter its range type".into());
+                    }
+                    let t = self.catalog.types.get_mut(&range).expect("range");
+                    let default =
+                        QualifiedName::new(range.schema.clone(), crate::model::default_multirange_name(&range.name));
+                    if let TypeKind::Range(r) = &mut t.kind {
+                        r.multirange = (*new != default).then(|| new.clone());
+                    }
+                    let fix = |ty: &mut TypeRef| {
+                        if ty.base == TypeBase::User(old.clone()) {
+                            ty.base = TypeBase::User(new.clone());
+                        }
+                    };
+                    for t in self.catalog.tables.values_mut() {
+                        t.columns.iter_mut().for_each(|c| fix(&mut c.ty));
+                    }
+                    for t in self.catalog.types.values_mut() {
+                        match &mut t.kind {
+                            TypeKind::Domain(d) => fix(&mut d.base),
+                            TypeKind::Composite { attributes } => attributes.iter_mut().for_each(|a| fix(&mut a.ty)),
+                            TypeKind::Range(r) => fix(&mut r.subtype),
+                            TypeKind::Enum { .. } => {}
+                        }
+                    }
+                    let r = ObjectRef::Type(old.clone());
+                    return self.rewrite_exprs(&|e: &Expr| e.refs.contains(&r), &Rename::Type { old, new }, s);
+                }
                 let mut t = self.catalog.types.remove(old).expect("type");
+                let multirange = t.multirange();
                 t.name = new.clone();
+                // A range type's multirange keeps its name (and follows a change of schema).
+                if let (Some(m), TypeKind::Range(r)) = (multirange, &mut t.kind) {
+                    let schema = if old.schema != new.schema { new.schema.clone() } else { m.schema.clone() };
+                    let m = QualifiedName::new(schema, m.name);
+                    let default =
+                        QualifiedName::new(new.schema.clone(), crate::model::default_multirange_name(&new.name));
+                    r.multirange = (m != default).then_some(m);
+                }
                 self.catalog.types.insert(new.clone(), t);
                 let fix = |ty: &mut TypeRef| {
                     if ty.base == TypeBase::User(old.clone()) {
@@ -604,6 +660,7 @@ impl Interpreter {
                     match &mut t.kind {
                         TypeKind::Domain(d) => fix(&mut d.base),
                         TypeKind::Composite { attributes } => attributes.iter_mut().for_each(|a| fix(&mut a.ty)),
+                        TypeKind::Range(r) => fix(&mut r.subtype),
                         TypeKind::Enum { .. } => {}
                     }
                 }

@@ -1,4 +1,4 @@
-//! CREATE TYPE (enum, composite), CREATE DOMAIN, ALTER TYPE ... ADD / RENAME VALUE, ALTER DOMAIN.
+//! CREATE TYPE (enum, composite, range), CREATE DOMAIN, ALTER TYPE ... ADD / RENAME VALUE, ALTER DOMAIN.
 
 use super::{err_at, Interpreter, Session, R};
 use crate::model::{Attribute, Domain, DomainCheck, QualifiedName, TypeDef, TypeKind};
@@ -11,7 +11,10 @@ impl Interpreter {
     fn new_type_name(&self, names: &[String], s: &Session) -> R<QualifiedName> {
         let (schema, name) = ast::qualified_parts(names).ok_or("invalid type name")?;
         let qn = self.creation_name(s, schema.as_deref(), &name, -1)?;
-        if self.catalog.types.contains_key(&qn) || self.catalog.relation_name_taken(&qn.schema, &qn.name) {
+        if self.catalog.types.contains_key(&qn)
+            || self.catalog.range_of_multirange(&qn).is_some()
+            || self.catalog.relation_name_taken(&qn.schema, &qn.name)
+        {
             return Err(format!("type \"{name}\" already exists").into());
         }
         Ok(qn)
@@ -71,6 +74,27 @@ impl Interpreter {
             }
         };
         labels.insert(at, st.new_val.clone());
+        Ok(())
+    }
+
+    pub(super) fn create_range(&mut self, st: &pb::CreateRangeStmt, s: &mut Session) -> R {
+        let name = self.new_type_name(&ast::names(&st.type_name), s)?;
+        let range = build::range::range(st, &name, &self.scope(s))?;
+        let t = TypeDef {
+            name: name.clone(),
+            kind: TypeKind::Range(Box::new(range)),
+            owner: None,
+            comment: None,
+            acl: None,
+        };
+        let multirange = t.multirange().expect("a range");
+        if self.catalog.types.contains_key(&multirange)
+            || self.catalog.range_of_multirange(&multirange).is_some()
+            || self.catalog.relation_name_taken(&multirange.schema, &multirange.name)
+        {
+            return Err(format!("type \"{}\" already exists", multirange.name).into());
+        }
+        self.catalog.types.insert(name, t);
         Ok(())
     }
 
