@@ -159,8 +159,9 @@ pub enum Outcome {
     Clean,
     /// Differences or drift found (exit 1).
     Changes,
-    /// The command did its work, but a database held objects it could not read, named on
-    /// stderr (exit 2): nobody may read "no differences" over objects nobody saw.
+    /// The command did its work, but a database held objects it could not read or does not
+    /// model, named on stderr (exit 2): nobody may read "no differences" over objects nobody
+    /// compared.
     Incomplete,
 }
 
