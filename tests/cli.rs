@@ -450,3 +450,24 @@ fn stdout_on_a_terminal_shows_names_as_text() {
     assert!(piped.contains("\"x\u{1b}[2Jy\""), "{piped:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Option names from files (table, index and column options) reach the SQL quoted: a name that
+/// holds `) ; DROP ...` stays one option name of one statement.
+#[test]
+fn option_names_cannot_inject_statements() {
+    let dir = scratch("options");
+    let file = dir.join("options.sql");
+    write(
+        &file,
+        "CREATE TABLE t (a int) WITH (\"fillfactor = 70) ; DROP TABLE important; --\" = 1);\n\
+         ALTER TABLE t ALTER COLUMN a SET (\"n_distinct) ; DROP TABLE important; --\" = 1);\n",
+    );
+    let (code, out, err) = tidemark(&["diff", "--from", "tests/cli/empty.sql", "--to", &file.display().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("WITH (\"fillfactor = 70) ; DROP TABLE important; --\" = 1)"), "{out}");
+    assert!(out.contains("SET (\"n_distinct) ; DROP TABLE important; --\" = 1)"), "{out}");
+    use tidemark::source::parse::split::{pieces, Piece};
+    let statements = pieces(&out).into_iter().filter(|p| matches!(p, Piece::Sql { .. })).count();
+    assert_eq!(statements, 2, "CREATE TABLE and ALTER COLUMN ... SET only: {out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -768,7 +768,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
         Change::SetColumnOptions { table, column, set, reset } => {
             let mut a = Action::new(rank(DECORATE, 1, format!("{table}.{column}")));
             if !reset.is_empty() {
-                let keys = reset.join(", ");
+                let keys = sql::option_keys(reset);
                 a = a.step(
                     st(alter_table(table, format!("ALTER COLUMN {} RESET ({keys})", q(column))))
                         .lock(L::ShareUpdateExclusive),
@@ -942,7 +942,7 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
                 a = a.step(st(format!("ALTER INDEX {name} SET ({})", sql::option_pairs(set))));
             }
             if !reset.is_empty() {
-                a = a.step(st(format!("ALTER INDEX {name} RESET ({})", reset.join(", "))));
+                a = a.step(st(format!("ALTER INDEX {name} RESET ({})", sql::option_keys(reset))));
             }
             a
         }
@@ -1008,7 +1008,8 @@ pub fn action(change: &Change, cx: &Cx) -> Action {
             }
             if !reset.is_empty() {
                 a = a.step(
-                    st(alter_table(table, format!("RESET ({})", reset.join(", ")))).lock(L::ShareUpdateExclusive),
+                    st(alter_table(table, format!("RESET ({})", sql::option_keys(reset))))
+                        .lock(L::ShareUpdateExclusive),
                 );
             }
             a

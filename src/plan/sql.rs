@@ -17,12 +17,23 @@ fn option_value(v: &str) -> String {
     }
 }
 
+/// An option name (`fillfactor`, `toast.autovacuum_enabled`), each part quoted where it is not
+/// a plain word: a name from a file may hold anything, and the SQL must mean only that option.
+pub fn option_key(key: &str) -> String {
+    key.split('.').map(q).collect::<Vec<_>>().join(".")
+}
+
+/// Option names for `RESET (...)`.
+pub fn option_keys<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
+    keys.into_iter().map(|k| option_key(k)).collect::<Vec<_>>().join(", ")
+}
+
 pub fn options_list(options: &BTreeMap<String, String>) -> String {
-    options.iter().map(|(k, v)| format!("{k} = {}", option_value(v))).collect::<Vec<_>>().join(", ")
+    options.iter().map(|(k, v)| format!("{} = {}", option_key(k), option_value(v))).collect::<Vec<_>>().join(", ")
 }
 
 pub fn option_pairs(set: &[(String, String)]) -> String {
-    set.iter().map(|(k, v)| format!("{k} = {}", option_value(v))).collect::<Vec<_>>().join(", ")
+    set.iter().map(|(k, v)| format!("{} = {}", option_key(k), option_value(v))).collect::<Vec<_>>().join(", ")
 }
 
 fn columns(cols: &[String]) -> String {
