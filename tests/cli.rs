@@ -451,7 +451,8 @@ fn stdout_on_a_terminal_shows_names_as_text() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Option names from files (table, index and column options) reach the SQL quoted: a name that
+/// Option and setting names from files (table, index and column options, a function's SET)
+/// reach the SQL quoted: a name that
 /// holds `) ; DROP ...` stays one option name of one statement.
 #[test]
 fn option_names_cannot_inject_statements() {
@@ -460,7 +461,9 @@ fn option_names_cannot_inject_statements() {
     write(
         &file,
         "CREATE TABLE t (a int) WITH (\"fillfactor = 70) ; DROP TABLE important; --\" = 1);\n\
-         ALTER TABLE t ALTER COLUMN a SET (\"n_distinct) ; DROP TABLE important; --\" = 1);\n",
+         ALTER TABLE t ALTER COLUMN a SET (\"n_distinct) ; DROP TABLE important; --\" = 1);\n\
+         CREATE FUNCTION f() RETURNS int LANGUAGE sql SET \"work_mem TO 1; DROP TABLE important; --\" = '1' \
+         AS 'select 1';\n",
     );
     let (code, out, err) = tidemark(&["diff", "--from", "tests/cli/empty.sql", "--to", &file.display().to_string()]);
     assert_eq!(code, 0, "{err}");
@@ -468,6 +471,7 @@ fn option_names_cannot_inject_statements() {
     assert!(out.contains("SET (\"n_distinct) ; DROP TABLE important; --\" = 1)"), "{out}");
     use tidemark::source::parse::split::{pieces, Piece};
     let statements = pieces(&out).into_iter().filter(|p| matches!(p, Piece::Sql { .. })).count();
-    assert_eq!(statements, 2, "CREATE TABLE and ALTER COLUMN ... SET only: {out}");
+    assert!(out.contains("SET \"work_mem to 1; drop table important; --\" TO '1'"), "{out}");
+    assert_eq!(statements, 4, "CREATE TABLE, ALTER COLUMN ... SET, SET check_function_bodies, CREATE FUNCTION: {out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

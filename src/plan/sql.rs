@@ -517,7 +517,8 @@ pub fn create_function(f: &crate::model::Function, replace: bool) -> String {
         } else {
             quote_literal(v)
         };
-        s.push_str(&format!("\n SET {k} TO {value}"));
+        // A setting's name is a name like an option's (`myapp.flag`), quoted where not plain.
+        s.push_str(&format!("\n SET {} TO {value}", option_key(k)));
     }
     match &f.body {
         FunctionBody::Source { source, .. } => s.push_str(&format!("\nAS {}", dollar_quote(source))),
