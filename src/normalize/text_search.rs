@@ -44,34 +44,43 @@ pub fn builtin_config(name: &str) -> Option<BTreeMap<String, Vec<QualifiedName>>
     })
 }
 
-/// A dictionary named by a statement, found in pg_catalog or in the schema of the extension
-/// that provides it (`unaccent`), along the search path when unqualified.
+/// A dictionary named by a statement: the schema's own, pg_catalog's, or in the schema of the
+/// extension that provides it (`unaccent`), along the search path when unqualified.
 pub fn dictionary(names: &[String], scope: &Scope) -> Result<QualifiedName, String> {
+    let exists = |schema: &str, name: &str| {
+        scope.catalog.text_search_dictionaries.contains_key(&QualifiedName::new(schema, name))
+            || (schema == "pg_catalog" && BUILTIN_DICTIONARIES.contains(&name))
+            || crate::model::KNOWN_EXTENSION_DICTIONARIES
+                .iter()
+                .any(|(d, ext)| *d == name && scope.catalog.extensions.get(*ext).is_some_and(|e| e.schema == schema))
+    };
+    resolve(names, scope, "dictionary", "the schema's own, pg_catalog's", exists)
+}
+
+/// A text search object by name, qualified or along the search path (pg_catalog first):
+/// the one place dictionaries and templates are looked up.
+fn resolve(
+    names: &[String],
+    scope: &Scope,
+    kind: &str,
+    known: &str,
+    exists: impl Fn(&str, &str) -> bool,
+) -> Result<QualifiedName, String> {
     let (schema, name) = match names {
         [n] => (None, n.as_str()),
         [s, n] => (Some(s.as_str()), n.as_str()),
-        _ => return Err(format!("invalid dictionary name {}", names.join("."))),
-    };
-    let exists = |schema: &str| {
-        if scope.catalog.text_search_dictionaries.contains_key(&QualifiedName::new(schema, name)) {
-            return true;
-        }
-        if schema == "pg_catalog" {
-            return BUILTIN_DICTIONARIES.contains(&name);
-        }
-        crate::model::KNOWN_EXTENSION_DICTIONARIES
-            .iter()
-            .any(|(d, ext)| *d == name && scope.catalog.extensions.get(*ext).is_some_and(|e| e.schema == schema))
+        _ => return Err(format!("invalid {kind} name {}", names.join("."))),
     };
     let found = match schema {
-        Some(s) => exists(s).then(|| QualifiedName::new(s, name)),
-        None => {
-            std::iter::once("pg_catalog").chain(scope.path()).find(|s| exists(s)).map(|s| QualifiedName::new(s, name))
-        }
+        Some(s) => exists(s, name).then(|| QualifiedName::new(s, name)),
+        None => std::iter::once("pg_catalog")
+            .chain(scope.path())
+            .find(|s| exists(s, name))
+            .map(|s| QualifiedName::new(s, name)),
     };
     found.ok_or_else(|| {
         format!(
-            "text search dictionary \"{}\" does not exist (known: the schema's own, pg_catalog's and those of unaccent, dict_int, dict_xsyn)",
+            "text search {kind} \"{}\" does not exist (known: {known} and those of unaccent, dict_int, dict_xsyn)",
             names.join(".")
         )
     })
@@ -83,29 +92,11 @@ const BUILTIN_TEMPLATES: &[&str] = &["ispell", "simple", "snowball", "synonym", 
 /// A text search template named by a statement: pg_catalog's, or a known extension's (in the
 /// schema it was created in), along the search path when unqualified.
 pub fn template(names: &[String], scope: &Scope) -> Result<QualifiedName, String> {
-    let (schema, name) = match names {
-        [n] => (None, n.as_str()),
-        [s, n] => (Some(s.as_str()), n.as_str()),
-        _ => return Err(format!("invalid template name {}", names.join("."))),
+    let exists = |schema: &str, name: &str| {
+        (schema == "pg_catalog" && BUILTIN_TEMPLATES.contains(&name))
+            || crate::model::KNOWN_EXTENSION_TEMPLATES
+                .iter()
+                .any(|(t, ext)| *t == name && scope.catalog.extensions.get(*ext).is_some_and(|e| e.schema == schema))
     };
-    let exists = |schema: &str| {
-        if schema == "pg_catalog" {
-            return BUILTIN_TEMPLATES.contains(&name);
-        }
-        crate::model::KNOWN_EXTENSION_TEMPLATES
-            .iter()
-            .any(|(t, ext)| *t == name && scope.catalog.extensions.get(*ext).is_some_and(|e| e.schema == schema))
-    };
-    let found = match schema {
-        Some(s) => exists(s).then(|| QualifiedName::new(s, name)),
-        None => {
-            std::iter::once("pg_catalog").chain(scope.path()).find(|s| exists(s)).map(|s| QualifiedName::new(s, name))
-        }
-    };
-    found.ok_or_else(|| {
-        format!(
-            "text search template \"{}\" does not exist (known: pg_catalog's and those of unaccent, dict_int, dict_xsyn)",
-            names.join(".")
-        )
-    })
+    resolve(names, scope, "template", "pg_catalog's", exists)
 }

@@ -617,24 +617,7 @@ impl Interpreter {
                     if let TypeKind::Range(r) = &mut t.kind {
                         r.multirange = (*new != default).then(|| new.clone());
                     }
-                    let fix = |ty: &mut TypeRef| {
-                        if ty.base == TypeBase::User(old.clone()) {
-                            ty.base = TypeBase::User(new.clone());
-                        }
-                    };
-                    for t in self.catalog.tables.values_mut() {
-                        t.columns.iter_mut().for_each(|c| fix(&mut c.ty));
-                    }
-                    for t in self.catalog.types.values_mut() {
-                        match &mut t.kind {
-                            TypeKind::Domain(d) => fix(&mut d.base),
-                            TypeKind::Composite { attributes } => attributes.iter_mut().for_each(|a| fix(&mut a.ty)),
-                            TypeKind::Range(r) => fix(&mut r.subtype),
-                            TypeKind::Enum { .. } => {}
-                        }
-                    }
-                    let r = ObjectRef::Type(old.clone());
-                    return self.rewrite_exprs(&|e: &Expr| e.refs.contains(&r), &Rename::Type { old, new }, s);
+                    return self.retype(old, new, s);
                 }
                 let mut t = self.catalog.types.remove(old).expect("type");
                 let multirange = t.multirange();
@@ -648,24 +631,7 @@ impl Interpreter {
                     r.multirange = (m != default).then_some(m);
                 }
                 self.catalog.types.insert(new.clone(), t);
-                let fix = |ty: &mut TypeRef| {
-                    if ty.base == TypeBase::User(old.clone()) {
-                        ty.base = TypeBase::User(new.clone());
-                    }
-                };
-                for t in self.catalog.tables.values_mut() {
-                    t.columns.iter_mut().for_each(|c| fix(&mut c.ty));
-                }
-                for t in self.catalog.types.values_mut() {
-                    match &mut t.kind {
-                        TypeKind::Domain(d) => fix(&mut d.base),
-                        TypeKind::Composite { attributes } => attributes.iter_mut().for_each(|a| fix(&mut a.ty)),
-                        TypeKind::Range(r) => fix(&mut r.subtype),
-                        TypeKind::Enum { .. } => {}
-                    }
-                }
-                let r = ObjectRef::Type(old.clone());
-                self.rewrite_exprs(&|e: &Expr| e.refs.contains(&r), &Rename::Type { old, new }, s)
+                self.retype(old, new, s)
             }
             other => Err(err_at(format!("cannot move {other}"), -1)),
         }
@@ -736,6 +702,29 @@ impl Interpreter {
     }
 
     /// Normalize again, with `rename` applied, every expression `affected` selects.
+    /// A type named `old` is now `new`: every column, domain, attribute and range that uses it,
+    /// and every expression that names it.
+    fn retype(&mut self, old: &QualifiedName, new: &QualifiedName, s: &Session) -> R {
+        let fix = |ty: &mut TypeRef| {
+            if ty.base == TypeBase::User(old.clone()) {
+                ty.base = TypeBase::User(new.clone());
+            }
+        };
+        for t in self.catalog.tables.values_mut() {
+            t.columns.iter_mut().for_each(|c| fix(&mut c.ty));
+        }
+        for t in self.catalog.types.values_mut() {
+            match &mut t.kind {
+                TypeKind::Domain(d) => fix(&mut d.base),
+                TypeKind::Composite { attributes } => attributes.iter_mut().for_each(|a| fix(&mut a.ty)),
+                TypeKind::Range(r) => fix(&mut r.subtype),
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        let r = ObjectRef::Type(old.clone());
+        self.rewrite_exprs(&|e: &Expr| e.refs.contains(&r), &Rename::Type { old, new }, s)
+    }
+
     pub(super) fn rewrite_exprs(&mut self, affected: &dyn Fn(&Expr) -> bool, rename: &Rename, s: &Session) -> R {
         let snapshot = self.catalog.clone();
         let scope = Scope::new(&snapshot, &s.search_path);
