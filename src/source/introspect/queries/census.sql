@@ -17,7 +17,6 @@ WITH ext AS (
 ), objects (catalog, what, modeled, classid, objid, detail) AS (
   SELECT 'pg_namespace', 'schemas', true, 'pg_namespace'::regclass, n.oid, NULL::text
     FROM pg_namespace n WHERE n.oid IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_namespace'::regclass AND ext.objid = n.oid)
   UNION ALL SELECT 'pg_extension', 'extensions', true, 'pg_extension'::regclass, e.oid, NULL FROM pg_extension e
   UNION ALL SELECT 'pg_class', CASE r.relkind WHEN 'r' THEN 'tables' WHEN 'p' THEN 'tables'
                                           WHEN 'v' THEN 'views' WHEN 'm' THEN 'views'
@@ -48,12 +47,10 @@ WITH ext AS (
     FROM pg_type t
    WHERE t.typnamespace IN (SELECT oid FROM user_ns) AND t.typtype IN ('e', 'd', 'r', 'b', 'p')
      AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
   UNION ALL SELECT 'pg_proc', CASE WHEN p.prokind = 'a' THEN 'aggregates' ELSE 'functions and procedures' END,
                    true, 'pg_proc'::regclass, p.oid, NULL
     FROM pg_proc p
    WHERE p.pronamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
      -- Not the constructors a range type makes (internal: parts of the type).
      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                      AND d.deptype = 'i')
@@ -72,41 +69,30 @@ WITH ext AS (
     FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETURN'
   UNION ALL SELECT 'pg_statistic_ext', 'statistics', true, 'pg_statistic_ext'::regclass, s.oid, NULL
     FROM pg_statistic_ext s WHERE s.stxnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_statistic_ext'::regclass AND ext.objid = s.oid)
   UNION ALL SELECT 'pg_collation', 'collations', true, 'pg_collation'::regclass, co.oid, NULL
     FROM pg_collation co WHERE co.collnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_collation'::regclass AND ext.objid = co.oid)
   UNION ALL SELECT 'pg_ts_config', 'text search configurations', true, 'pg_ts_config'::regclass, c.oid, NULL
     FROM pg_ts_config c WHERE c.cfgnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_config'::regclass AND ext.objid = c.oid)
   UNION ALL SELECT 'pg_event_trigger', 'event triggers', true, 'pg_event_trigger'::regclass, et.oid, NULL
     FROM pg_event_trigger et
-   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass AND ext.objid = et.oid)
   UNION ALL SELECT 'pg_default_acl', 'default privileges', true, 'pg_default_acl'::regclass, d.oid, NULL
     FROM pg_default_acl d
   -- Casts: not the ones a range type makes for its multirange (internal: part of the type).
   UNION ALL SELECT 'pg_cast', 'casts', true, 'pg_cast'::regclass, x.oid, NULL FROM pg_cast x WHERE x.oid >= 16384
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_cast'::regclass AND ext.objid = x.oid)
      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = x.oid
                      AND d.deptype = 'i')
   -- Kinds tidemark does not model yet, each in its own catalog.
   UNION ALL SELECT 'pg_operator', 'operators', false, 'pg_operator'::regclass, x.oid, NULL
     FROM pg_operator x WHERE x.oprnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_opclass', 'operator classes', false, 'pg_opclass'::regclass, x.oid, NULL
     FROM pg_opclass x WHERE x.opcnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opclass'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_opfamily', 'operator families', false, 'pg_opfamily'::regclass, x.oid, NULL
     FROM pg_opfamily x WHERE x.opfnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_am', 'access methods', false, 'pg_am'::regclass, x.oid, NULL FROM pg_am x WHERE x.oid >= 16384
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_am'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_foreign_data_wrapper', 'foreign-data wrappers', false, 'pg_foreign_data_wrapper'::regclass,
                    x.oid, NULL FROM pg_foreign_data_wrapper x
-   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_data_wrapper'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_foreign_server', 'foreign servers', false, 'pg_foreign_server'::regclass, x.oid, NULL
     FROM pg_foreign_server x
-   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_server'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_user_mapping', 'user mappings', false, 'pg_user_mapping'::regclass, x.oid, NULL
     FROM pg_user_mapping x
   UNION ALL SELECT 'pg_publication', 'publications', false, 'pg_publication'::regclass, x.oid, NULL
@@ -115,21 +101,15 @@ WITH ext AS (
     FROM pg_subscription x WHERE x.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
   UNION ALL SELECT 'pg_ts_parser', 'text search parsers', false, 'pg_ts_parser'::regclass, x.oid, NULL
     FROM pg_ts_parser x WHERE x.prsnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_parser'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_ts_template', 'text search templates', false, 'pg_ts_template'::regclass, x.oid, NULL
     FROM pg_ts_template x WHERE x.tmplnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_template'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_ts_dict', 'text search dictionaries', true, 'pg_ts_dict'::regclass, x.oid, NULL
     FROM pg_ts_dict x WHERE x.dictnamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_dict'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_transform', 'transforms', false, 'pg_transform'::regclass, x.oid, NULL FROM pg_transform x
-   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_transform'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_language', 'procedural languages', false, 'pg_language'::regclass, x.oid, NULL
     FROM pg_language x WHERE x.oid >= 16384
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_language'::regclass AND ext.objid = x.oid)
   UNION ALL SELECT 'pg_conversion', 'conversions', false, 'pg_conversion'::regclass, x.oid, NULL
     FROM pg_conversion x WHERE x.connamespace IN (SELECT oid FROM user_ns)
-     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_conversion'::regclass AND ext.objid = x.oid)
   -- Settings: their names only (a value may be a secret).
   UNION ALL SELECT 'pg_db_role_setting', 'database settings', false, 'pg_database'::regclass, s.setdatabase,
                    CASE WHEN s.setrole = 0 THEN 'ALTER DATABASE ... SET '
@@ -141,7 +121,9 @@ WITH ext AS (
          coalesce(pg_describe_object(classid, objid, 0), catalog || ' ' || objid::text)
          || coalesce(': ' || detail, '') AS description,
          coalesce((pg_identify_object(classid, objid, 0)).identity, '') AS identity
-  FROM objects
+  FROM objects o
+  -- Extension members, once for every kind (a relation's parts by their relation, above).
+  WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = o.classid AND ext.objid = o.objid)
 )
 SELECT catalog, what, modeled, count(*)::bigint AS count,
        CASE WHEN modeled THEN '{}'::text[] ELSE array_agg(description ORDER BY description) END AS objects,
