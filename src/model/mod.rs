@@ -367,16 +367,24 @@ impl Catalog {
         use sha2::{Digest, Sha256};
         // The owner's MAINTAIN (PostgreSQL 17) is part of every table's default privileges
         // now; fingerprints recorded before it existed did not hold it.
-        let mut c = self.clone();
+        // (The catalog is copied only when some ACL holds it: check fingerprints every step of a
+        // history.)
         let maintain = Grant { grantee: Grantee::Owner, privilege: Privilege::Maintain, grantable: false };
-        let strip = |acl: &mut Acl| {
-            if let Some(grants) = acl {
-                grants.remove(&maintain);
-            }
-        };
-        c.tables.values_mut().for_each(|t| strip(&mut t.acl));
-        c.views.values_mut().for_each(|v| strip(&mut v.acl));
-        let json = serde_json::to_string(&c).expect("a catalog serializes");
+        let holds = |acl: &Acl| acl.as_ref().is_some_and(|g| g.contains(&maintain));
+        let json = if self.tables.values().any(|t| holds(&t.acl)) || self.views.values().any(|v| holds(&v.acl)) {
+            let mut c = self.clone();
+            let strip = |acl: &mut Acl| {
+                if let Some(grants) = acl {
+                    grants.remove(&maintain);
+                }
+            };
+            c.tables.values_mut().for_each(|t| strip(&mut t.acl));
+            c.views.values_mut().for_each(|v| strip(&mut v.acl));
+            serde_json::to_string(&c)
+        } else {
+            serde_json::to_string(self)
+        }
+        .expect("a catalog serializes");
         let digest = Sha256::digest(json.as_bytes());
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")

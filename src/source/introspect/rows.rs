@@ -268,16 +268,37 @@ pub(super) fn build_catalog(q: &Queries, bad: &mut Unreadables) -> Catalog {
     partitions(q, &mut cat, bad);
     // Routines before expressions: a default or CHECK that calls a function depends on it.
     routines_and_views(q, &mut cat, &mut types, bad);
-    // Domains again, now that the routines their checks and defaults call are known (read
-    // before them, the calls resolved to no routine, and the plan could not order them).
-    for r in q.types.iter().filter(|r| r.get::<_, String>("kind") == "d") {
-        let name = qn(r, "schema", "name");
-        if !cat.types.contains_key(&name) {
-            continue;
-        }
+    // Domains whose checks or default may call a routine, again, now that the routines are
+    // known (read before them, the calls resolved to no routine, and the plan could not order
+    // them). One snapshot for all: a domain's expressions need routines and type names only.
+    // A call: a name (or quoted name) right before `(`; a false match only costs a re-read.
+    let calls = |text: Option<String>| {
+        text.is_some_and(|t| {
+            t.as_bytes()
+                .windows(2)
+                .any(|w| (w[0].is_ascii_alphanumeric() || w[0] == b'_' || w[0] == b'"') && w[1] == b'(')
+        })
+    };
+    let again: Vec<&Row> = q
+        .types
+        .iter()
+        .filter(|r| r.get::<_, String>("kind") == "d")
+        .filter(|r| {
+            let name = qn(r, "schema", "name");
+            cat.types.contains_key(&name)
+                && (calls(r.get("default_expr"))
+                    || q.domain_constraints.iter().any(|c| {
+                        qn(c, "schema", "type_name") == name && calls(c.get::<_, Option<String>>("definition"))
+                    }))
+        })
+        .collect();
+    if !again.is_empty() {
         let snapshot = cat.clone();
-        if let Ok(domain) = domain(q, r, &name, &snapshot, &mut types) {
-            cat.types.get_mut(&name).expect("read").kind = TypeKind::Domain(Box::new(domain));
+        for r in again {
+            let name = qn(r, "schema", "name");
+            if let Ok(domain) = domain(q, r, &name, &snapshot, &mut types) {
+                cat.types.get_mut(&name).expect("read").kind = TypeKind::Domain(Box::new(domain));
+            }
         }
     }
     let snapshot = cat.clone();
