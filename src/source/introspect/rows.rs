@@ -557,6 +557,9 @@ fn partitions(q: &Queries, cat: &mut Catalog, bad: &mut Unreadables) {
             continue;
         }
         let key: Option<String> = r.get("partition_key");
+        if key.is_none() {
+            continue;
+        }
         let snapshot = cat.clone();
         let scope = Scope::new(&snapshot, &empty_path);
         let built = build::partition_texts(None, key.as_deref())
